@@ -1,0 +1,8 @@
+"""Case Management billing reconciliation: what the documentation allows against what was claimed."""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("cm-reconcile")
+except PackageNotFoundError:  # running from a source tree that was never installed
+    __version__ = "0.0.0+unknown"

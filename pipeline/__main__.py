@@ -1,0 +1,5 @@
+"""`python -m pipeline` is the `reconcile` command."""
+
+from pipeline.cli import main
+
+main()

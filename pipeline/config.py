@@ -1,0 +1,163 @@
+"""The run's configuration (SPEC §6): the shipped defaults, overridden by a user's TOML file."""
+
+import fnmatch
+import tomllib
+from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError
+
+ROUNDINGS = ("floor", "nearest")
+RATE_DECIMALS = 6  # unit rates are kept exactly as integer millionths of a dollar
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """A provider system's headers renamed to the SPEC's names, for files matching `files`."""
+
+    name: str
+    files: tuple[str, ...]
+    columns: dict[str, str]
+    sheet: str | None = None
+
+    def matches(self, file_name: str) -> bool:
+        return any(fnmatch.fnmatch(file_name.lower(), p.lower()) for p in self.files)
+
+
+@dataclass(frozen=True)
+class Config:
+    min_minutes: int = 15
+    rounding: str = "floor"
+    research_followup_days: int = 30
+    staff_day_limit_minutes: int = 720
+    default_unit_rate: Decimal | None = None
+    workbook_detail_rows: int = 100_000
+    activity_aliases: dict[str, str] = field(default_factory=dict)
+    column_maps: tuple[ColumnMap, ...] = ()
+    source: str = "default"
+
+    def column_map_for(self, file_name: str) -> ColumnMap | None:
+        """The first column map whose patterns match this file name."""
+        return next((m for m in self.column_maps if m.matches(file_name)), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values, as written to run.json and the Run Info sheet."""
+        out = asdict(self)
+        out["default_unit_rate"] = (
+            None if self.default_unit_rate is None else str(self.default_unit_rate)
+        )
+        out["column_maps"] = [
+            {**asdict(m), "files": list(m.files)} for m in self.column_maps
+        ]
+        return out
+
+
+def _int(raw: dict[str, Any], key: str, default: int, low: int, where: str) -> int:
+    value = raw.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ConfigError(f"{where}: {key} must be a whole number of at least {low}, not {value!r}")
+    return value
+
+
+def _rate(value: Any, where: str) -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        rate = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ConfigError(f"{where}: default_unit_rate must be an amount in dollars, not {value!r}")
+    exponent = rate.as_tuple().exponent
+    if not rate.is_finite() or rate <= 0 or (isinstance(exponent, int) and -exponent > RATE_DECIMALS):
+        raise ConfigError(
+            f"{where}: default_unit_rate must be more than 0 with at most {RATE_DECIMALS} "
+            f"decimal places, not {value!r}"
+        )
+    return rate
+
+
+def _column_maps(raw: Any, where: str) -> tuple[ColumnMap, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError(f"{where}: column_maps must be a list of [[column_maps]] tables")
+    maps = []
+    for i, item in enumerate(raw, start=1):
+        files_ = item.get("files") if isinstance(item, dict) else None
+        columns = item.get("columns") if isinstance(item, dict) else None
+        if isinstance(files_, str):
+            files_ = [files_]
+        if not isinstance(files_, list) or not files_ or not isinstance(columns, dict):
+            raise ConfigError(
+                f"{where}: column map {i} needs files = [\"pattern\", ...] and a columns table"
+            )
+        sheet = item.get("sheet")
+        maps.append(
+            ColumnMap(
+                name=str(item.get("name", f"map {i}")),
+                files=tuple(str(f) for f in files_),
+                columns={str(k): str(v) for k, v in columns.items()},
+                sheet=None if sheet is None else str(sheet),
+            )
+        )
+    return tuple(maps)
+
+
+def _from_dict(raw: dict[str, Any], base: Config, where: str) -> Config:
+    known = {f for f in Config.__dataclass_fields__ if f != "source"}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ConfigError(f"{where}: unknown setting {unknown[0]!r}")
+    rounding = raw.get("rounding", base.rounding)
+    if rounding not in ROUNDINGS:
+        raise ConfigError(f"{where}: rounding must be one of {', '.join(ROUNDINGS)}, not {rounding!r}")
+    aliases = raw.get("activity_aliases", {})
+    if not isinstance(aliases, dict):
+        raise ConfigError(f"{where}: activity_aliases must be a table of alias = \"code\"")
+    return replace(
+        base,
+        min_minutes=_int(raw, "min_minutes", base.min_minutes, 1, where),
+        rounding=rounding,
+        research_followup_days=_int(
+            raw, "research_followup_days", base.research_followup_days, 0, where
+        ),
+        staff_day_limit_minutes=_int(
+            raw, "staff_day_limit_minutes", base.staff_day_limit_minutes, 1, where
+        ),
+        default_unit_rate=(
+            _rate(raw["default_unit_rate"], where)
+            if "default_unit_rate" in raw
+            else base.default_unit_rate
+        ),
+        workbook_detail_rows=_int(raw, "workbook_detail_rows", base.workbook_detail_rows, 0, where),
+        activity_aliases={**base.activity_aliases, **{str(k): str(v) for k, v in aliases.items()}},
+        column_maps=_column_maps(raw.get("column_maps", []), where) + base.column_maps,
+        source=where,
+    )
+
+
+def _parse(text: str, where: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{where}: not valid TOML ({err})") from None
+
+
+def default_config() -> Config:
+    """The configuration shipped with the package."""
+    text = files("pipeline").joinpath("default.toml").read_text(encoding="utf-8")
+    return _from_dict(_parse(text, "default.toml"), Config(), "default")
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The defaults, overridden by the TOML file at `path` when one is given."""
+    base = default_config()
+    if path is None:
+        return base
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise ConfigError(f"{path}: cannot read the config file ({err.strerror})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: the config file is not UTF-8 text") from None
+    return _from_dict(_parse(text, str(path)), base, str(path))
