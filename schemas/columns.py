@@ -40,9 +40,17 @@ RATES_COLUMNS: Final = (PROVIDER_ID, UNIT_RATE)
 RATES_REQUIRED: Final = RATES_COLUMNS
 
 # Value domains.
+FACE_TO_FACE: Final = "face_to_face"
+PHONE: Final = "phone"
+VOICEMAIL_LEFT: Final = "voicemail_left"
+VOICEMAIL_LISTENED: Final = "voicemail_listened"
+MAILING: Final = "mailing"
+RESEARCH: Final = "research"
+CASE_STAFFING: Final = "case_staffing"
+SCHEDULING: Final = "scheduling"
 ACTIVITIES: Final = (
-    "face_to_face", "phone", "voicemail_left", "voicemail_listened", "mailing", "research",
-    "case_staffing", "scheduling",
+    FACE_TO_FACE, PHONE, VOICEMAIL_LEFT, VOICEMAIL_LISTENED, MAILING, RESEARCH, CASE_STAFFING,
+    SCHEDULING,
 )
 TRUE_WORDS: Final = ("true", "yes", "y", "1")
 FALSE_WORDS: Final = ("false", "no", "n", "0")
