@@ -1,4 +1,4 @@
-"""Case Management billing reconciliation: what the documentation allows against what was claimed."""
+"""Case Management billing reconciliation: documentation allowed against units claimed."""
 
 from importlib.metadata import PackageNotFoundError, version
 

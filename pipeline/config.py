@@ -10,7 +10,11 @@ from typing import Any
 
 from pipeline.errors import ConfigError
 
-ROUNDINGS = ("floor", "nearest")
+FLOOR = "floor"
+NEAREST = "nearest"
+ROUNDINGS = (FLOOR, NEAREST)
+# With rounding "nearest", a last partial 15-minute increment of this many minutes counts whole.
+NEAREST_PARTIAL_MINUTES = 8
 RATE_DECIMALS = 6  # unit rates are kept exactly as integer millionths of a dollar
 
 
@@ -30,7 +34,7 @@ class ColumnMap:
 @dataclass(frozen=True)
 class Config:
     min_minutes: int = 15
-    rounding: str = "floor"
+    rounding: str = FLOOR
     research_followup_days: int = 30
     staff_day_limit_minutes: int = 720
     default_unit_rate: Decimal | None = None
@@ -68,9 +72,12 @@ def _rate(value: Any, where: str) -> Decimal | None:
     try:
         rate = Decimal(str(value).strip())
     except InvalidOperation:
-        raise ConfigError(f"{where}: default_unit_rate must be an amount in dollars, not {value!r}")
+        raise ConfigError(
+            f"{where}: default_unit_rate must be an amount in dollars, not {value!r}"
+        ) from None
     exponent = rate.as_tuple().exponent
-    if not rate.is_finite() or rate <= 0 or (isinstance(exponent, int) and -exponent > RATE_DECIMALS):
+    too_precise = isinstance(exponent, int) and -exponent > RATE_DECIMALS
+    if not rate.is_finite() or rate <= 0 or too_precise:
         raise ConfigError(
             f"{where}: default_unit_rate must be more than 0 with at most {RATE_DECIMALS} "
             f"decimal places, not {value!r}"
@@ -110,7 +117,9 @@ def _from_dict(raw: dict[str, Any], base: Config, where: str) -> Config:
         raise ConfigError(f"{where}: unknown setting {unknown[0]!r}")
     rounding = raw.get("rounding", base.rounding)
     if rounding not in ROUNDINGS:
-        raise ConfigError(f"{where}: rounding must be one of {', '.join(ROUNDINGS)}, not {rounding!r}")
+        raise ConfigError(
+            f"{where}: rounding must be one of {', '.join(ROUNDINGS)}, not {rounding!r}"
+        )
     aliases = raw.get("activity_aliases", {})
     if not isinstance(aliases, dict):
         raise ConfigError(f"{where}: activity_aliases must be a table of alias = \"code\"")

@@ -61,3 +61,10 @@ def cents_of(amount: pd.Series) -> pd.Series:
     arr = pc.cast(pa.array(amount.array), pa.decimal128(30, 2))
     scaled = pc.multiply(arr, pa.scalar(Decimal(100), pa.decimal128(3, 0)))
     return pd.Series(pc.cast(scaled, pa.int64()), index=amount.index).astype("Int64")
+
+
+def micros_of(rate: pd.Series) -> pd.Series:
+    """An exact decimal rate column as integer millionths of a dollar (Int64)."""
+    arr = pc.cast(pa.array(rate.array), pa.decimal128(30, 6))
+    scaled = pc.multiply(arr, pa.scalar(Decimal(MICROS_PER_DOLLAR), pa.decimal128(7, 0)))
+    return pd.Series(pc.cast(scaled, pa.int64()), index=rate.index).astype("Int64")

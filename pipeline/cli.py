@@ -1,0 +1,205 @@
+"""The `reconcile` command: thin typer commands over the pipeline; errors caught once, here."""
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pipeline.config import load_config
+from pipeline.errors import PipelineError, UsageError
+from pipeline.result import Inputs, RunResult
+
+app = typer.Typer(
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    add_completion=False,
+    help="Reconcile providers' Case Management claims against their service documentation.",
+)
+
+FORMATS = ("xlsx", "parquet")
+
+Month = Annotated[str, typer.Option("--month", help="The billing month, YYYY-MM (e.g. 2026-10).")]
+Services = Annotated[
+    list[Path] | None,
+    typer.Option("--services", help="A services (service log) file, .csv or .xlsx. Repeatable."),
+]
+Claims = Annotated[
+    list[Path] | None, typer.Option("--claims", help="A claims file, .csv or .xlsx. Repeatable.")
+]
+Rates = Annotated[
+    list[Path] | None, typer.Option("--rates", help="A rates file, .csv or .xlsx (optional).")
+]
+Data = Annotated[
+    Path | None,
+    typer.Option("--data", help="Folder of the month's files, when no file options are given "
+                 "[default: data/<month>]."),
+]
+Out = Annotated[
+    Path | None, typer.Option("--out", help="Output folder [default: reports/<month>].")
+]
+ConfigFile = Annotated[
+    Path | None, typer.Option("--config", help="A TOML file overriding the default settings.")
+]
+Quiet = Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")]
+
+
+def month_inputs(
+    month: str, services: list[Path] | None, claims: list[Path] | None,
+    rates: list[Path] | None, data: Path | None,
+) -> Inputs:
+    """The files named on the command line, or those found in the month's folder."""
+    from pipeline.load import discovered_inputs
+    from pipeline.run import billing_month
+
+    month = billing_month(month)
+    if services or claims or rates:
+        if not services or not claims:
+            raise UsageError("give at least one --services and one --claims file (or neither)")
+        return Inputs(tuple(services), tuple(claims), tuple(rates or ()))
+    return discovered_inputs(data or Path("data") / month, month)
+
+
+def chosen_formats(text: str) -> frozenset[str]:
+    """--formats as a set, or a UsageError naming the bad one."""
+    chosen = frozenset(f.strip().lower() for f in text.split(",") if f.strip())
+    unknown = sorted(chosen - set(FORMATS))
+    if unknown or not chosen:
+        raise UsageError(f"--formats takes {', '.join(FORMATS)} (comma-separated), not {text!r}")
+    return chosen
+
+
+def say(quiet: bool, text: str) -> None:
+    if not quiet:
+        typer.echo(text)
+
+
+def run_summary(result: RunResult) -> str:
+    """Counts only: no note text and no client IDs reach the terminal."""
+    from pipeline.summary import run_totals
+
+    totals = run_totals(result)
+    return (
+        f"{result.month}: {totals['service_lines']} service lines, {totals['client_days']} "
+        f"client-days, {totals['rows_rejected']} rows rejected, {totals['files_rejected']} "
+        f"files rejected; units claimed {totals['units_claimed']}, allowable "
+        f"{totals['units_allowable']}, disallowed {totals['units_disallowed']}; "
+        f"disallowed ${totals['disallowed_amount']}"
+    )
+
+
+@app.command()
+def run(
+    month: Month,
+    services: Services = None,
+    claims: Claims = None,
+    rates: Rates = None,
+    data: Data = None,
+    out: Out = None,
+    config: ConfigFile = None,
+    formats: Annotated[str, typer.Option(help="Outputs to write: xlsx, parquet.")] = "xlsx,parquet",
+    engine: Annotated[str, typer.Option(help="pandas (one machine) or dask.")] = "pandas",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of a Dask scheduler (with --engine dask).")
+    ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """Reconcile one month and write the workbooks, parquet files and run.json."""
+    from pipeline.engine import month_result
+    from pipeline.outputs import write_outputs
+
+    inputs = month_inputs(month, services, claims, rates, data)
+    result = month_result(inputs, month, load_config(config), engine, scheduler)
+    target = out or Path("reports") / result.month
+    write_outputs(result, target, chosen_formats(formats))
+    say(quiet, run_summary(result) + f"\nwritten to {target}/")
+    raise typer.Exit(1 if result.loaded.any_file_rejected else 0)
+
+
+@app.command()
+def validate(
+    month: Month,
+    services: Services = None,
+    claims: Claims = None,
+    rates: Rates = None,
+    data: Data = None,
+    out: Out = None,
+    config: ConfigFile = None,
+    quiet: Quiet = False,
+) -> None:
+    """Only check the files (SPEC §2): print the counts and write the rejected rows."""
+    from pipeline.outputs import write_validation
+    from pipeline.validate import loaded_inputs
+
+    loaded = loaded_inputs(month_inputs(month, services, claims, rates, data), load_config(config))
+    target = out or Path("reports") / month
+    write_validation(loaded, target)
+    for f in loaded.files:
+        state = f" REJECTED: {f.rejected_whole}" if f.rejected_whole else ""
+        say(quiet, f"{f.path}: {f.rows_read} read, {f.rows_accepted} accepted, "
+                   f"{f.rows_rejected} rejected{state}")
+    say(quiet, f"rejected rows written to {target}/")
+    raise typer.Exit(1 if loaded.any_file_rejected else 0)
+
+
+@app.command()
+def explain(
+    month: Month,
+    provider: Annotated[str, typer.Option(help="The provider_id.")],
+    client: Annotated[str, typer.Option(help="The client_id.")],
+    date: Annotated[str, typer.Option(help="The service date, YYYY-MM-DD.")],
+    services: Services = None,
+    claims: Claims = None,
+    rates: Rates = None,
+    data: Data = None,
+    config: ConfigFile = None,
+) -> None:
+    """Show one client-day: its lines, their reasons and how the units were reached."""
+    from pipeline.explain import day_date, explanation
+    from pipeline.run import reconciled_month
+
+    when = day_date(date)
+    result = reconciled_month(
+        month_inputs(month, services, claims, rates, data), month, load_config(config)
+    )
+    typer.echo(explanation(result, provider.strip(), client.strip(), when))
+
+
+@app.command()
+def sample(
+    out: Annotated[Path, typer.Option(help="Folder to write the sample month into.")] = Path(
+        "data/sample"
+    ),
+    lines: Annotated[int, typer.Option(min=1, help="About how many service lines.")] = 2400,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed, the same month.")] = (
+        20261001
+    ),
+) -> None:
+    """Write the bundled sample month (three providers, October 2026)."""
+    from pipeline.sample import write_sample
+
+    written = write_sample(out, lines=lines, seed=seed)
+    typer.echo(f"wrote {len(written)} files to {out}/")
+
+
+def main() -> None:
+    """Entry point: run the app; a PipelineError is one line on stderr and its exit code."""
+    try:
+        app(standalone_mode=False)
+    except PipelineError as err:
+        typer.echo(f"error: {err}", err=True)
+        sys.exit(err.exit_code)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as err:  # noqa: BLE001 — a traceback shown to a user is a bug
+        if os.environ.get("RECONCILE_DEBUG"):
+            raise
+        typer.echo(
+            f"error: unexpected {type(err).__name__}: {err} (set RECONCILE_DEBUG=1 for details)",
+            err=True,
+        )
+        sys.exit(3)

@@ -1,0 +1,23 @@
+"""Which engine computes the month: pandas on this machine, or Dask on a cluster."""
+
+from pipeline.config import Config
+from pipeline.errors import UsageError
+from pipeline.result import Inputs, RunResult
+from pipeline.run import reconciled_month
+
+ENGINES = ("pandas", "dask")
+
+
+def month_result(
+    inputs: Inputs, month: str, config: Config, engine: str, scheduler: str | None
+) -> RunResult:
+    """The reconciled month from the chosen engine; both give the same result."""
+    if engine not in ENGINES:
+        raise UsageError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if scheduler and engine != "dask":
+        raise UsageError("--scheduler needs --engine dask")
+    if engine == "dask":
+        from pipeline.distributed import dask_month_result
+
+        return dask_month_result(inputs, month, config, scheduler)
+    return reconciled_month(inputs, month, config)

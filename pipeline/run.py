@@ -1,0 +1,41 @@
+"""The whole month, in order: load → validate → line rules → client-day rules → reconcile."""
+
+import re
+
+from pipeline import __version__
+from pipeline.config import Config
+from pipeline.errors import UsageError
+from pipeline.lines import service_lines
+from pipeline.reconcile import client_days, day_warnings, final_lines, providers_without_rate
+from pipeline.result import Inputs, Loaded, RunResult
+from pipeline.validate import loaded_inputs
+
+MONTH_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def billing_month(text: str) -> str:
+    """The month as YYYY-MM, or a UsageError that says what is wrong."""
+    if not MONTH_PATTERN.fullmatch(text.strip()):
+        raise UsageError(f"--month must be a billing month as YYYY-MM (e.g. 2026-10), not {text!r}")
+    return text.strip()
+
+
+def reconciled(loaded: Loaded, month: str, config: Config) -> RunResult:
+    """Every rule applied to validated inputs: the service lines, client-days and warnings."""
+    lines = service_lines(loaded.services, month, config)
+    days = client_days(lines, loaded.claims, loaded.rates, config)
+    return RunResult(
+        month=month,
+        config=config,
+        loaded=loaded,
+        lines=final_lines(lines, days, config),
+        days=days,
+        warnings=day_warnings(lines, loaded.claims, config),
+        version=__version__,
+        providers_without_rate=providers_without_rate(days),
+    )
+
+
+def reconciled_month(inputs: Inputs, month: str, config: Config) -> RunResult:
+    """Load and validate the month's files, then reconcile them."""
+    return reconciled(loaded_inputs(inputs, config), billing_month(month), config)
