@@ -91,3 +91,10 @@ REASON_ORDER: tuple[str, ...] = tuple(r.code for r in RULES if r.kind is not Kin
 def codes(kind: Kind) -> tuple[str, ...]:
     """The codes of one kind, in table order."""
     return tuple(r.code for r in RULES if r.kind is kind)
+
+
+def rules_markdown() -> str:
+    """The rules table as Markdown, as the README shows it."""
+    rows = ["| code | kind | what it means | guideline |", "| --- | --- | --- | --- |"]
+    rows += [f"| `{r.code}` | {r.kind} | {r.description} | {r.cites or '—'} |" for r in RULES]
+    return "\n".join(rows)
