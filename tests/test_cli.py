@@ -1,0 +1,214 @@
+"""The command line as a user meets it: exit codes, one-line errors, no tracebacks."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import main
+
+HEADER = (
+    "service_id,provider_id,client_id,staff_id,service_date,activity,minutes,"
+    "client_specific,external_participants,note\n"
+)
+SERVICES = HEADER + """S1,P1,007,ST1,2026-10-05,phone,40,yes,0,Called mother about school meeting
+S2,P1,007,ST1,10/6/2026,Face-to-Face,60,y,,=SUM(A1)
+S3,P1,008,ST1,2026-10-06,voicemail_left,5,yes,0,Left message
+S4,P1,009,ST1,2026-10-07,phone,45.5,yes,0,bad minutes
+"""
+CLAIMS = """claim_id,provider_id,client_id,service_date,units_claimed
+K1,P1,007,2026-10-05,0.75
+K2,P1,007,2026-10-06,1
+K3,P1,008,2026-10-06,0.25
+"""
+RATES = "provider_id,unit_rate\nP1,60.00\n"
+
+
+@pytest.fixture
+def month_dir(tmp_path: Path) -> Path:
+    folder = tmp_path / "data" / "2026-10"
+    folder.mkdir(parents=True)
+    (folder / "services.csv").write_text(SERVICES, encoding="utf-8")
+    (folder / "claims.csv").write_text(CLAIMS, encoding="utf-8")
+    (folder / "rates.csv").write_text(RATES, encoding="utf-8")
+    return folder
+
+
+def reconcile(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    monkeypatch.setattr(sys, "argv", ["reconcile", *args])
+    with pytest.raises(SystemExit) as done:
+        main()
+    return int(done.value.code or 0)
+
+
+def one_line_error(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+def test_full_run_exits_0_and_writes_every_output(
+    monkeypatch: pytest.MonkeyPatch,
+    month_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "out"
+    assert (
+        reconcile(
+            monkeypatch, "run", "--month", "2026-10", "--data", str(month_dir), "--out", str(out)
+        )
+        == 0
+    )
+    names = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert names == {
+        "reconciliation.xlsx",
+        "providers/P1.xlsx",
+        "client_days.parquet",
+        "service_lines.parquet",
+        "rejected_rows.parquet",
+        "run.json",
+    }
+    printed = capsys.readouterr().out
+    assert "1 rows rejected" in printed and "007" not in printed and "SUM" not in printed
+
+
+def test_formats_parquet_writes_no_workbook(
+    monkeypatch: pytest.MonkeyPatch, month_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    args = ["run", "--month", "2026-10", "--data", str(month_dir), "--out", str(out)]
+    assert reconcile(monkeypatch, *args, "--formats", "parquet", "--quiet") == 0
+    assert not (out / "reconciliation.xlsx").exists() and (out / "run.json").exists()
+
+
+def test_a_file_rejected_whole_exits_1(
+    monkeypatch: pytest.MonkeyPatch, month_dir: Path, tmp_path: Path
+) -> None:
+    (month_dir / "services_broken.xlsx").write_bytes(b"this is not a spreadsheet")
+    out = tmp_path / "out"
+    code = reconcile(
+        monkeypatch,
+        "run",
+        "--month",
+        "2026-10",
+        "--data",
+        str(month_dir),
+        "--out",
+        str(out),
+        "--quiet",
+    )
+    assert code == 1 and (out / "reconciliation.xlsx").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["run", "--month", "2026-13"], "YYYY-MM"),
+        (["run", "--month", "2026-10", "--data", "/nonexistent/folder"], "/nonexistent/folder"),
+        (["run", "--month", "2026-10", "--services", "x.csv"], "--claims"),
+        (["run", "--month", "2026-10", "--formats", "pdf"], "--formats"),
+        (["run", "--month", "2026-10", "--engine", "spark"], "--engine"),
+        (["run", "--month", "2026-10", "--config", "/nonexistent.toml"], "/nonexistent.toml"),
+        (
+            [
+                "explain",
+                "--month",
+                "2026-10",
+                "--provider",
+                "P1",
+                "--client",
+                "007",
+                "--date",
+                "5 Oct",
+            ],
+            "--date",
+        ),
+    ],
+)
+def test_user_errors_exit_2_with_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    month_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    needle: str,
+) -> None:
+    monkeypatch.chdir(month_dir.parent.parent)
+    assert reconcile(monkeypatch, *args) == 2
+    line = one_line_error(capsys.readouterr().err)
+    assert line.startswith("error: ") and needle in line
+
+
+def test_bad_config_value_exits_2(
+    monkeypatch: pytest.MonkeyPatch,
+    month_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text('rounding = "up"\n', encoding="utf-8")
+    code = reconcile(
+        monkeypatch, "run", "--month", "2026-10", "--data", str(month_dir), "--config", str(config)
+    )
+    assert code == 2
+    assert "rounding must be one of floor, nearest" in one_line_error(capsys.readouterr().err)
+
+
+def test_validate_prints_counts_and_exits_0(
+    monkeypatch: pytest.MonkeyPatch,
+    month_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "out"
+    assert (
+        reconcile(
+            monkeypatch,
+            "validate",
+            "--month",
+            "2026-10",
+            "--data",
+            str(month_dir),
+            "--out",
+            str(out),
+        )
+        == 0
+    )
+    printed = capsys.readouterr().out
+    assert "services.csv: 4 read, 3 accepted, 1 rejected" in printed
+    assert (out / "rejected_rows.parquet").exists()
+
+
+def test_explain_shows_the_arithmetic(
+    monkeypatch: pytest.MonkeyPatch, month_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["explain", "--month", "2026-10", "--data", str(month_dir)]
+    assert (
+        reconcile(monkeypatch, *args, "--provider", "P1", "--client", "007", "--date", "2026-10-05")
+        == 0
+    )
+    text = capsys.readouterr().out
+    assert (
+        "40 countable minutes = 2 whole 15-minute increments (+10 min): 2 ÷ 4 = 0.50 units" in text
+    )
+    assert "Status: over_claimed" in text
+    assert "claimed $45.00, allowable $30.00, disallowed $15.00" in text
+
+
+def test_explain_of_an_unknown_day_exits_2(
+    monkeypatch: pytest.MonkeyPatch, month_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["explain", "--month", "2026-10", "--data", str(month_dir)]
+    assert (
+        reconcile(monkeypatch, *args, "--provider", "P1", "--client", "999", "--date", "2026-10-05")
+        == 2
+    )
+    assert "no client-day" in one_line_error(capsys.readouterr().err)
+
+
+def test_no_arguments_shows_help(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reconcile(monkeypatch)
+    captured = capsys.readouterr()
+    assert "run" in captured.out + captured.err and "Traceback" not in captured.err
