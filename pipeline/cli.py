@@ -23,31 +23,46 @@ FORMATS = ("xlsx", "parquet")
 Month = Annotated[str, typer.Option("--month", help="The billing month, YYYY-MM (e.g. 2026-10).")]
 Services = Annotated[
     list[Path] | None,
-    typer.Option("--services", help="A services (service log) file, .csv or .xlsx. Repeatable."),
+    typer.Option(
+        "--services",
+        metavar="FILE",
+        help="A services (service log) file, .csv or .xlsx. Repeatable.",
+    ),
 ]
 Claims = Annotated[
-    list[Path] | None, typer.Option("--claims", help="A claims file, .csv or .xlsx. Repeatable.")
+    list[Path] | None,
+    typer.Option("--claims", metavar="FILE", help="A claims file, .csv or .xlsx. Repeatable."),
 ]
 Rates = Annotated[
-    list[Path] | None, typer.Option("--rates", help="A rates file, .csv or .xlsx (optional).")
+    list[Path] | None,
+    typer.Option("--rates", metavar="FILE", help="A rates file, .csv or .xlsx (optional)."),
 ]
 Data = Annotated[
     Path | None,
-    typer.Option("--data", help="Folder of the month's files, when no file options are given "
-                 "[default: data/<month>]."),
+    typer.Option(
+        "--data",
+        metavar="DIR",
+        help="Folder of the month's files, used when no file options are given "
+        "(default: data/<month>).",
+    ),
 ]
 Out = Annotated[
-    Path | None, typer.Option("--out", help="Output folder [default: reports/<month>].")
+    Path | None,
+    typer.Option("--out", metavar="DIR", help="Output folder (default: reports/<month>)."),
 ]
 ConfigFile = Annotated[
-    Path | None, typer.Option("--config", help="A TOML file overriding the default settings.")
+    Path | None,
+    typer.Option("--config", metavar="FILE", help="A TOML file overriding the default settings."),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")]
 
 
 def month_inputs(
-    month: str, services: list[Path] | None, claims: list[Path] | None,
-    rates: list[Path] | None, data: Path | None,
+    month: str,
+    services: list[Path] | None,
+    claims: list[Path] | None,
+    rates: list[Path] | None,
+    data: Path | None,
 ) -> Inputs:
     """The files named on the command line, or those found in the month's folder."""
     from pipeline.load import discovered_inputs
@@ -137,8 +152,11 @@ def validate(
     write_validation(loaded, target)
     for f in loaded.files:
         state = f" REJECTED: {f.rejected_whole}" if f.rejected_whole else ""
-        say(quiet, f"{f.path}: {f.rows_read} read, {f.rows_accepted} accepted, "
-                   f"{f.rows_rejected} rejected{state}")
+        say(
+            quiet,
+            f"{f.path}: {f.rows_read} read, {f.rows_accepted} accepted, "
+            f"{f.rows_rejected} rejected{state}",
+        )
     say(quiet, f"rejected rows written to {target}/")
     raise typer.Exit(1 if loaded.any_file_rejected else 0)
 
@@ -186,13 +204,11 @@ def sample(
 def main() -> None:
     """Entry point: run the app; a PipelineError is one line on stderr and its exit code."""
     try:
-        app(standalone_mode=False)
+        app()  # usage errors and --help are typer's own, with exit code 2 and 0
     except PipelineError as err:
         typer.echo(f"error: {err}", err=True)
         sys.exit(err.exit_code)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
+    except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
     except Exception as err:  # noqa: BLE001 — a traceback shown to a user is a bug

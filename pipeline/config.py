@@ -53,9 +53,7 @@ class Config:
         out["default_unit_rate"] = (
             None if self.default_unit_rate is None else str(self.default_unit_rate)
         )
-        out["column_maps"] = [
-            {**asdict(m), "files": list(m.files)} for m in self.column_maps
-        ]
+        out["column_maps"] = [{**asdict(m), "files": list(m.files)} for m in self.column_maps]
         return out
 
 
@@ -96,7 +94,7 @@ def _column_maps(raw: Any, where: str) -> tuple[ColumnMap, ...]:
             files_ = [files_]
         if not isinstance(files_, list) or not files_ or not isinstance(columns, dict):
             raise ConfigError(
-                f"{where}: column map {i} needs files = [\"pattern\", ...] and a columns table"
+                f'{where}: column map {i} needs files = ["pattern", ...] and a columns table'
             )
         sheet = item.get("sheet")
         maps.append(
@@ -122,7 +120,7 @@ def _from_dict(raw: dict[str, Any], base: Config, where: str) -> Config:
         )
     aliases = raw.get("activity_aliases", {})
     if not isinstance(aliases, dict):
-        raise ConfigError(f"{where}: activity_aliases must be a table of alias = \"code\"")
+        raise ConfigError(f'{where}: activity_aliases must be a table of alias = "code"')
     return replace(
         base,
         min_minutes=_int(raw, "min_minutes", base.min_minutes, 1, where),

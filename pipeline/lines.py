@@ -84,17 +84,19 @@ MaskRule = Callable[[pd.DataFrame, pd.Series, str, Config], pd.Series]
 # One mask per §3 code; tests check these keys against the rules table in both directions.
 LINE_RULES: dict[str, MaskRule] = {
     "DUPLICATE_SERVICE": lambda s, dup, month, cfg: dup,
-    "OUTSIDE_PERIOD": lambda s, dup, month, cfg: ~s[SERVICE_DATE].between(
-        *month_bounds(month), inclusive="left"
+    "OUTSIDE_PERIOD": lambda s, dup, month, cfg: (
+        ~s[SERVICE_DATE].between(*month_bounds(month), inclusive="left")
     ),
     "UNDOCUMENTED": lambda s, dup, month, cfg: ~documented_mask(s),
     "VOICEMAIL": lambda s, dup, month, cfg: s[ACTIVITY].isin((VOICEMAIL_LEFT, VOICEMAIL_LISTENED)),
     "NOT_SIGNIFICANT": lambda s, dup, month, cfg: s[ACTIVITY] == SCHEDULING,
     "NOT_CLIENT_SPECIFIC": lambda s, dup, month, cfg: ~s[CLIENT_SPECIFIC].astype(bool),
-    "INTERNAL_STAFFING": lambda s, dup, month, cfg: (s[ACTIVITY] == CASE_STAFFING)
-    & (s[EXTERNAL_PARTICIPANTS] == 0),
-    "RESEARCH_NO_FOLLOWUP": lambda s, dup, month, cfg: (s[ACTIVITY] == RESEARCH)
-    & ~research_followed_up(s, dup, cfg.research_followup_days),
+    "INTERNAL_STAFFING": lambda s, dup, month, cfg: (
+        (s[ACTIVITY] == CASE_STAFFING) & (s[EXTERNAL_PARTICIPANTS] == 0)
+    ),
+    "RESEARCH_NO_FOLLOWUP": lambda s, dup, month, cfg: (
+        (s[ACTIVITY] == RESEARCH) & ~research_followed_up(s, dup, cfg.research_followup_days)
+    ),
 }
 
 
@@ -125,10 +127,7 @@ def bits_of_reasons(reasons: pd.Series) -> np.ndarray:
     position = {code: i for i, code in enumerate(REASON_ORDER)}
     codes, distinct = pd.factorize(reasons.fillna(""), sort=False)
     distinct_bits = np.array(
-        [
-            sum(1 << position[c] for c in str(text).split(REASON_SEPARATOR) if c)
-            for text in distinct
-        ]
+        [sum(1 << position[c] for c in str(text).split(REASON_SEPARATOR) if c) for text in distinct]
         + [0],
         dtype=np.int64,
     )

@@ -126,9 +126,7 @@ def client_days(
     days[CLAIMED_UNITS] = days[CLAIMED_UNITS].fillna(0.0).astype("float64")
     days[ALLOWABLE_UNITS] = allowable_units(days[COUNTABLE_MINUTES], config)
     days[VARIANCE_UNITS] = days[CLAIMED_UNITS] - days[ALLOWABLE_UNITS]
-    days[STATUS] = day_status(
-        days[DOCUMENTED_MINUTES], days[CLAIMED_UNITS], days[ALLOWABLE_UNITS]
-    )
+    days[STATUS] = day_status(days[DOCUMENTED_MINUTES], days[CLAIMED_UNITS], days[ALLOWABLE_UNITS])
     days[REASONS] = day_reasons(days, lines, config)
     days = with_money(days, rates, config)
     return days.sort_values(_KEY, kind="stable").reset_index(drop=True)[list(CLIENT_DAYS_COLUMNS)]

@@ -65,8 +65,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "BELOW_MINIMUM",
         Kind.DAY,
-        "The client-day's eligible minutes total less than the minimum, so the day allows "
-        "nothing.",
+        "The client-day's eligible minutes total less than the minimum, so the day allows nothing.",
         "§2, §3",
     ),
     Rule(
