@@ -140,10 +140,9 @@ def below_minimum(days: pd.DataFrame, config: Config) -> pd.Series:
 def day_reasons(days: pd.DataFrame, lines: pd.DataFrame, config: Config) -> pd.Series:
     """The distinct codes of all a day's accepted lines (duplicates included), in RULES order."""
     line_bits = group_bits(lines[_KEY], bits_of_reasons(lines[REASONS]))
-    bits = days[_KEY].merge(line_bits, on=_KEY, how="left")[_BITS].fillna(0).astype("int64")
-    bits = bits.to_numpy() | (
-        below_minimum(days, config).to_numpy().astype(np.int64) << REASON_ORDER.index(BELOW_MINIMUM)
-    )
+    merged = days[_KEY].merge(line_bits, on=_KEY, how="left")[_BITS]
+    short = below_minimum(days, config).to_numpy().astype(np.int64)
+    bits = merged.fillna(0).to_numpy(dtype=np.int64) | (short << REASON_ORDER.index(BELOW_MINIMUM))
     return pd.Series(reasons_text(bits), index=days.index, dtype="str")
 
 
@@ -184,26 +183,22 @@ def day_warnings(lines: pd.DataFrame, claims: pd.DataFrame, config: Config) -> p
         lines.loc[~lines[DUPLICATE]].groupby(staff_key, observed=True)[MINUTES].sum().reset_index()
     )
     staff = staff.loc[staff[MINUTES] > config.staff_day_limit_minutes]
+    staff_detail = (
+        "staff "
+        + staff[STAFF_ID].astype("str")
+        + " documented "
+        + staff[MINUTES].astype("str")
+        + " minutes on this date across all clients, over the limit of "
+        + str(config.staff_day_limit_minutes)
+    )
     staff_rows = staff.assign(
-        **{
-            WARNING_CODE: STAFF_DAY_OVER_LIMIT,
-            CLIENT_ID: pd.NA,
-            DETAIL: "staff "
-            + staff[STAFF_ID].astype("str")
-            + " documented "
-            + staff[MINUTES].astype("str")
-            + " minutes on this date across all clients, over the limit of "
-            + str(config.staff_day_limit_minutes),
-        }
+        **{WARNING_CODE: STAFF_DAY_OVER_LIMIT, CLIENT_ID: None, DETAIL: staff_detail}
     )
     counts = claims.groupby(_KEY, observed=True).size().rename(CLAIM_LINES).reset_index()
     counts = counts.loc[counts[CLAIM_LINES] > 1]
+    claim_detail = counts[CLAIM_LINES].astype("str") + " claims rows for this client-day"
     claim_rows = counts.assign(
-        **{
-            WARNING_CODE: MULTIPLE_CLAIM_LINES,
-            STAFF_ID: pd.NA,
-            DETAIL: counts[CLAIM_LINES].astype("str") + " claims rows for this client-day",
-        }
+        **{WARNING_CODE: MULTIPLE_CLAIM_LINES, STAFF_ID: None, DETAIL: claim_detail}
     )
     out = pd.concat(
         [staff_rows[list(WARNING_COLUMNS)], claim_rows[list(WARNING_COLUMNS)]], ignore_index=True
