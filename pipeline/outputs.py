@@ -184,7 +184,9 @@ def run_record(
         "package_version": result.version,
         "formats": sorted(formats),
         "config": result.config.as_dict(),
-        "files": [asdict(f) for f in result.loaded.files],
+        "files": [
+            {**asdict(f), "extra_columns": list(f.extra_columns)} for f in result.loaded.files
+        ],
         "files_rejected_whole": [
             {"file": f.path, "reason": f.rejected_whole}
             for f in result.loaded.files

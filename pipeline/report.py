@@ -232,8 +232,12 @@ def status_table(days: pd.DataFrame) -> pd.DataFrame:
             CLIENT_DAYS_COUNT: table[CLIENT_DAYS_COUNT].fillna(0).astype("int64").to_numpy(),
             CLAIMED_UNITS: table[CLAIMED_UNITS].fillna(0.0).astype("float64").to_numpy(),
             ALLOWABLE_UNITS: table[ALLOWABLE_UNITS].fillna(0.0).astype("float64").to_numpy(),
+            # A status no day has disallows nothing; one whose days have no rate stays empty.
             DISALLOWED_AMOUNT: money.as_amount(
-                table[_CENTS].astype("Int64").reset_index(drop=True)
+                table[_CENTS]
+                .astype("Int64")
+                .mask(table[CLIENT_DAYS_COUNT].isna(), 0)
+                .reset_index(drop=True)
             ),
         }
     )

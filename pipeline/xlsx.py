@@ -92,11 +92,11 @@ def column_formats(frame: pd.DataFrame, table: Sheet | Table) -> list[Format]:
 
 
 def cell_values(values: pd.Series, fmt: Format) -> list[Any]:
-    """The values as the writer takes them: str, int or float; None for NA (an empty cell)."""
+    """The values as the writer takes them: str, int or float; None (an empty cell) for NA or ""."""
     arrow = pa.array(values, from_pandas=True)
     if fmt is Format.TEXT:
-        text = arrow.cast(pa.string())
-        return pc.utf8_slice_codeunits(text, 0, EXCEL_MAX_TEXT).to_pylist()
+        text = pc.utf8_slice_codeunits(arrow.cast(pa.string()), 0, EXCEL_MAX_TEXT)
+        return pc.if_else(pc.equal(text, ""), None, text).to_pylist()
     if fmt is Format.INTEGER:
         return arrow.cast(pa.int64()).to_pylist()
     if fmt is Format.DATE:
