@@ -693,11 +693,11 @@ def claim_quarters(lines: pd.DataFrame, calendar: Calendar) -> pd.DataFrame:
     lines = lines.loc[~lines[_QUIRK].isin([int(q) for q in INVALID])]
     act, noted = lines[_ACT], lines[_NOTE] != BLANK_NOTE
     letter = (act == ACTIVITY_CODE[MAILING]) & lines[_CS] & noted
-    unlisted = (VOICEMAIL_LEFT, VOICEMAIL_LISTENED, SCHEDULING)
+    never_billable = (VOICEMAIL_LEFT, VOICEMAIL_LISTENED, SCHEDULING)
     eligible = (
         noted
         & lines[_CS]
-        & ~act.isin([ACTIVITY_CODE[a] for a in unlisted])
+        & ~act.isin([ACTIVITY_CODE[a] for a in never_billable])
         & ~((act == ACTIVITY_CODE[CASE_STAFFING]) & (lines[_EXT] == 0))
         & ~(
             (act == ACTIVITY_CODE[RESEARCH])
