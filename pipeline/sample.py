@@ -667,12 +667,13 @@ def provider_rows(
     return ProviderRows(rows=rows, clients=clients, staff=staff)
 
 
-def followed_up(lines: pd.DataFrame, letter: pd.Series, days: int) -> np.ndarray:
-    """True for each row that has a letter of the same client on its day or up to `days` after."""
+def followed_up(lines: pd.DataFrame, asking: pd.Series, letter: pd.Series, days: int) -> np.ndarray:
+    """True for each `asking` row with a letter of the same client on its day or up to `days`
+    days after."""
     letters = lines.loc[letter, _KEY].rename(columns={_DAY: "letter_day"})
-    asked = lines[_KEY].assign(row=np.arange(len(lines))).sort_values(_DAY, kind="stable")
+    asked = lines.loc[asking, _KEY].assign(row=np.flatnonzero(asking.to_numpy()))
     nearest = pd.merge_asof(
-        asked,
+        asked.sort_values(_DAY, kind="stable"),
         letters.assign(**{_DAY: letters["letter_day"]}).sort_values(_DAY, kind="stable"),
         on=_DAY,
         by=[_P, _CLIENT],
@@ -693,16 +694,14 @@ def claim_quarters(lines: pd.DataFrame, calendar: Calendar) -> pd.DataFrame:
     lines = lines.loc[~lines[_QUIRK].isin([int(q) for q in INVALID])]
     act, noted = lines[_ACT], lines[_NOTE] != BLANK_NOTE
     letter = (act == ACTIVITY_CODE[MAILING]) & lines[_CS] & noted
+    research = act == ACTIVITY_CODE[RESEARCH]
     never_billable = (VOICEMAIL_LEFT, VOICEMAIL_LISTENED, SCHEDULING)
     eligible = (
         noted
         & lines[_CS]
         & ~act.isin([ACTIVITY_CODE[a] for a in never_billable])
         & ~((act == ACTIVITY_CODE[CASE_STAFFING]) & (lines[_EXT] == 0))
-        & ~(
-            (act == ACTIVITY_CODE[RESEARCH])
-            & ~followed_up(lines, letter, config.research_followup_days)
-        )
+        & ~(research & ~followed_up(lines, research, letter, config.research_followup_days))
     )
     in_month = lines[_DAY].between(0, calendar.days - 1)
     days = (
