@@ -106,3 +106,9 @@ STATUSES: Final = (
 WARNING_CODE: Final = "code"
 DETAIL: Final = "detail"
 WARNING_COLUMNS: Final = (WARNING_CODE, PROVIDER_ID, CLIENT_ID, STAFF_ID, SERVICE_DATE, DETAIL)
+
+# Input kinds: the Inputs field, FileReport.kind and the file-name prefix of each (SPEC §1).
+SERVICES_KIND: Final = "services"
+CLAIMS_KIND: Final = "claims"
+RATES_KIND: Final = "rates"
+INPUT_KINDS: Final = (SERVICES_KIND, CLAIMS_KIND, RATES_KIND)

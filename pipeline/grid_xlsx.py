@@ -1,0 +1,108 @@
+"""XLSX bytes as a Grid: one sheet's cells as text from Excel row 1, read with python-calamine.
+
+Formula cells read as their saved value; those saved without one are found in the sheet's XML.
+"""
+
+import io
+import re
+import zipfile
+from xml.etree import ElementTree
+
+import pandas as pd
+from python_calamine import CalamineError, CalamineWorkbook, PasswordError
+
+from pipeline.grid import COL, FORMULA, ROW, Grid, cannot_read, no_formula_cells
+
+_WORKBOOK = "xl/workbook.xml"
+_WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
+_MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+_RELS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_P = r"(?:\w+:)?"  # some writers prefix every element with a namespace, as in <x:c>
+# A cell holding only a formula, with no saved value (<v> missing or empty). A formula whose
+# saved value is an empty string is marked t="str" and reads as a real empty cell.
+_UNSAVED_FORMULA = re.compile(
+    rf'<{_P}c\b(?![^>]*\bt="str")[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>\s*'
+    rf"<{_P}f\b(?:[^>]*/>|[^>]*>([^<]*)</{_P}f>)\s*"
+    rf"(?:<{_P}v\s*/>|<{_P}v>\s*</{_P}v>)?\s*</{_P}c>".encode()
+)
+_XML_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
+_WHOLE_FLOAT = r"^(-?\d+)\.0$"
+_LETTERS = 26
+_MAX_LETTERS = 3  # Excel's last column is XFD
+_NO_LETTER = "@"  # pads short column names; worth 0, as "A" is worth 1
+_LETTER_VALUES = {_NO_LETTER: 0} | {chr(ord("A") + i): i + 1 for i in range(_LETTERS)}
+
+
+def _cell_text(column: pd.Series) -> pd.Series:
+    """Cell values as text: numbers without a spurious ".0", dates as ISO, times as hh:mm:ss."""
+    return column.astype("str").str.replace(_WHOLE_FLOAT, r"\1", regex=True)
+
+
+def _column_index(letters: pd.Series) -> pd.Series:
+    """Excel column letters as 0-based positions (A -> 0, Z -> 25, AA -> 26, XFD the last)."""
+    padded = letters.str.rjust(_MAX_LETTERS, _NO_LETTER)
+    places = (
+        padded.str[i].map(_LETTER_VALUES).astype("int64") * _LETTERS ** (_MAX_LETTERS - 1 - i)
+        for i in range(_MAX_LETTERS)
+    )
+    return sum(places, pd.Series(-1, index=letters.index, dtype="int64"))
+
+
+def _sheet_xml_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
+    workbook = ElementTree.fromstring(archive.read(_WORKBOOK))
+    rel_id = next(
+        (s.get(_REL_ID) for s in workbook.iter(f"{_MAIN_NS}sheet") if s.get("name") == sheet), None
+    )
+    rels = ElementTree.fromstring(archive.read(_WORKBOOK_RELS))
+    target = next(
+        (r.get("Target") for r in rels.iter(f"{_RELS_NS}Relationship") if r.get("Id") == rel_id),
+        None,
+    )
+    if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
+def unsaved_formulas(data: bytes, sheet: str) -> pd.DataFrame:
+    """The sheet's formula cells that were saved with no value (ROW, COL 0-based, FORMULA)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            path = _sheet_xml_path(archive, sheet)
+            xml = archive.read(path) if path else b""
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
+        # calamine read the workbook, so a layout this scan does not know only loses the check
+        return no_formula_cells()
+    found = pd.DataFrame(
+        _UNSAVED_FORMULA.findall(xml), columns=["letters", "number", FORMULA], dtype="str"
+    )
+    if found.empty:
+        return no_formula_cells()
+    formula = found[FORMULA].replace(_XML_ENTITIES, regex=True)
+    return pd.DataFrame(
+        {
+            ROW: found["number"].astype("int64") - 1,
+            COL: _column_index(found["letters"]),
+            FORMULA: ("=" + formula).where(formula != "", ""),
+        }
+    )
+
+
+def xlsx_grid(data: bytes, sheet: str | None) -> Grid:
+    """The grid of the named sheet, or of the first sheet."""
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = book.sheet_names
+        if sheet is not None and sheet not in names:
+            raise cannot_read(f"it has no sheet {sheet!r} (sheets: {', '.join(names) or 'none'})")
+        if not names:
+            raise cannot_read("it has no sheets")
+        name = sheet if sheet is not None else names[0]
+        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    except PasswordError:
+        raise cannot_read("it is password-protected; save it without a password") from None
+    except CalamineError as err:
+        raise cannot_read(f"it is not a readable Excel workbook ({err})") from None
+    frame = pd.DataFrame(rows, dtype=object)
+    cells = pd.DataFrame({c: _cell_text(frame[c]) for c in frame.columns}, index=frame.index)
+    return Grid(cells, sheet=name, unsaved_formulas=unsaved_formulas(data, name))
