@@ -2,7 +2,14 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# `make reconcile` runs the bundled sample month; `make reconcile MONTH=2026-10` runs data/2026-10/.
 MONTH ?= sample
+SAMPLE_MONTH := 2026-10
+ifeq ($(MONTH),sample)
+RUN_ARGS := --month $(SAMPLE_MONTH) --data data/sample --out reports/sample
+else
+RUN_ARGS := --month $(MONTH)
+endif
 STAMP := $(VENV)/.installed
 
 .PHONY: reconcile test lint bench sample clean
@@ -14,7 +21,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 reconcile: $(STAMP)
-	$(BIN)/reconcile run --month $(MONTH)
+	$(BIN)/reconcile run $(RUN_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
