@@ -118,9 +118,10 @@ NOTE_COLUMN = "note"
 TOTAL = "TOTAL"
 YES, NO = "yes", "no"
 
+# sha256 last: a table below the main one lets its last text column run on to the right.
 FILE_COLUMNS = (
-    "file", "kind", "rows_read", "rows_accepted", "rows_rejected", "rejected_whole", "sha256",
-    "encoding", "delimiter", "sheet", "header_row", "extra_columns", "column_map",
+    "file", "kind", "rows_read", "rows_accepted", "rows_rejected", "rejected_whole", "encoding",
+    "delimiter", "sheet", "header_row", "extra_columns", "column_map", "sha256",
 )
 SERVICE_LINE_COLUMNS = (SOURCE_FILE, SOURCE_ROW, *SERVICES_COLUMNS, DUPLICATE, ELIGIBLE, REASONS)
 EXCEPTION_COLUMNS = (
@@ -204,7 +205,11 @@ def provider_table(days: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
     total = pd.DataFrame(
         {
             **{c: [table[c].sum()] for c in (*counts, *units)},
-            **{c: pd.array([table[c].sum(min_count=1)], dtype="Int64") for c in AMOUNT_COLUMNS},
+            # Empty only when every provider lacks a rate; a month with no providers sums to 0.
+            **{
+                c: pd.array([table[c].sum(min_count=min(1, len(table)))], dtype="Int64")
+                for c in AMOUNT_COLUMNS
+            },
         },
         index=[TOTAL],
     )
@@ -433,8 +438,8 @@ def files_frame(files: tuple[FileReport, ...]) -> pd.DataFrame:
     rows = [
         (
             f.path, f.kind, f.rows_read, f.rows_accepted, f.rows_rejected, f.rejected_whole,
-            f.sha256, f.encoding, f.delimiter, f.sheet, f.header_row,
-            ", ".join(f.extra_columns), f.column_map,
+            f.encoding, f.delimiter, f.sheet, f.header_row, ", ".join(f.extra_columns),
+            f.column_map, f.sha256,
         )
         for f in files
     ]
@@ -459,7 +464,8 @@ def run_info_sheet(
             Table(
                 rateless,
                 formats_of(rateless),
-                "Providers without a unit rate (their amounts are empty)",
+                "Providers without a unit rate (their amounts are empty)"
+                + ("" if without_rate else ": none"),
             ),
         ),
     )

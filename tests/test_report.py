@@ -293,3 +293,34 @@ def test_cell_count_long_text_and_widths(tmp_path: Path) -> None:
     assert ws["A4"].value is None and ws["B4"].value is None
     assert ws.column_dimensions["A"].width == pytest.approx(xlsx.MAX_WIDTH, abs=1)
     assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:B5"
+
+
+def test_an_empty_month_still_gives_every_sheet_and_a_zero_total(tmp_path: Path) -> None:
+    full = sample_result()
+    empty = replace(
+        full,
+        lines=full.lines.iloc[0:0],
+        days=full.days.iloc[0:0],
+        warnings=full.warnings.iloc[0:0],
+        loaded=replace(full.loaded, rejected=full.loaded.rejected.iloc[0:0]),
+        providers_without_rate=(),
+    )
+    report = funder_report(empty)
+    total = sheet(report, SUMMARY).frame
+    assert total["provider_id"].tolist() == ["TOTAL"]
+    assert total["client_days"].tolist() == [0]
+    assert amounts(total["claimed_amount"]) == [Decimal("0.00")]
+    assert sheet(report, EXCEPTIONS).frame.empty
+    path = tmp_path / "empty.xlsx"
+    write_workbook(report, path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == list(SHEET_NAMES)
+    assert book[EXCEPTIONS].auto_filter.ref == "A1:O1"
+    book.close()
+
+
+def test_all_providers_without_a_rate_leave_the_total_amounts_empty() -> None:
+    result = sample_result()
+    days = result.days.loc[result.days["provider_id"] == NO_RATE]
+    total = sheet(funder_report(replace(result, days=days)), SUMMARY).frame.iloc[-1]
+    assert pd.isna(total["claimed_amount"]) and total["claimed_units"] == 0.5
