@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -38,6 +39,9 @@ NUMBER_FORMATS = {
 EXTRA_CHARS = {Format.INTEGER: 1, Format.UNITS: 4, Format.MONEY: 5, Format.RATE: 9}
 DATE_WIDTH = 10
 EXCEL_EPOCH_OFFSET = 25_569  # Excel's serial number of 1970-01-01 (1900 date system)
+# Excel counts a 1900-02-29 that never was, so only serials from 1900-03-01 on are true dates;
+# an earlier date (a mistyped year) is written as ISO text instead of a wrong or negative date.
+FIRST_TRUE_SERIAL = 61
 OPTIONS = {
     "constant_memory": True,
     "strings_to_formulas": False,
@@ -100,9 +104,24 @@ def cell_values(values: pd.Series, fmt: Format) -> list[Any]:
     if fmt is Format.INTEGER:
         return arrow.cast(pa.int64()).to_pylist()
     if fmt is Format.DATE:
-        days = pc.cast(arrow.cast(pa.date32()), pa.int32())
-        return pc.add(days, EXCEL_EPOCH_OFFSET).to_pylist()
+        dates = arrow.cast(pa.date32())
+        serials = pc.add(pc.cast(pc.cast(dates, pa.int32()), pa.int64()), EXCEL_EPOCH_OFFSET)
+        early = pc.fill_null(pc.less(serials, FIRST_TRUE_SERIAL), False).to_numpy(False)
+        cells = np.array(serials.to_pylist(), dtype=object)
+        cells[early] = np.array(pc.strftime(dates.filter(early), "%Y-%m-%d").to_pylist())
+        return cells.tolist()
     return arrow.cast(pa.float64()).to_pylist()
+
+
+def write_date(ws: Worksheet) -> Callable[..., int]:
+    """A writer for a date column: serial numbers as dates, text (dates Excel lacks) as text."""
+
+    def write(row: int, col: int, value: float | str, cell_format: CellFormat) -> int:
+        if isinstance(value, str):
+            return ws.write_string(row, col, value, cell_format)
+        return ws.write_number(row, col, value, cell_format)
+
+    return write
 
 
 def value_width(values: pd.Series, fmt: Format) -> int:
@@ -182,9 +201,8 @@ def write_table(
     columns = [cell_values(frame[c], f) for c, f in zip(frame.columns, formats, strict=True)]
     plain = [styles.cell(f) for f in formats]
     bold = [styles.cell(f, bold=True) for f in formats]
-    writers: list[Callable[..., int]] = [
-        ws.write_string if f is Format.TEXT else ws.write_number for f in formats
-    ]
+    by_format = {Format.TEXT: ws.write_string, Format.DATE: write_date(ws)}
+    writers: list[Callable[..., int]] = [by_format.get(f, ws.write_number) for f in formats]
     # One call per cell is the library's interface; values were converted column-wise above.
     for r, row in enumerate(zip(*columns, strict=True)):
         styled = bold if r in bold_rows else plain

@@ -324,3 +324,15 @@ def test_all_providers_without_a_rate_leave_the_total_amounts_empty() -> None:
     days = result.days.loc[result.days["provider_id"] == NO_RATE]
     total = sheet(funder_report(replace(result, days=days)), SUMMARY).frame.iloc[-1]
     assert pd.isna(total["claimed_amount"]) and total["claimed_units"] == 0.5
+
+
+def test_dates_excel_cannot_show_are_written_as_text(tmp_path: Path) -> None:
+    when = pd.Series(["2026-10-05", "1900-03-01", "1900-02-28", "1026-10-05"], dtype="str")
+    frame = pd.DataFrame({"service_date": pd.to_datetime(when).astype("datetime64[s]")})
+    path = tmp_path / "dates.xlsx"
+    write_workbook((Sheet("Dates", frame, {"service_date": Format.DATE}),), path)
+    ws = openpyxl.load_workbook(path)["Dates"]
+    assert [c.value for c in ws["A"][1:3]] == [datetime(2026, 10, 5), datetime(1900, 3, 1)]
+    assert [(c.value, c.data_type) for c in ws["A"][3:]] == [
+        ("1900-02-28", "s"), ("1026-10-05", "s")
+    ]
