@@ -119,9 +119,10 @@ TOTAL = "TOTAL"
 YES, NO = "yes", "no"
 
 # sha256 last: a table below the main one lets its last text column run on to the right.
+FILE_COUNTS = ("rows_read", "rows_accepted", "rows_rejected", "header_row")
 FILE_COLUMNS = (
-    "file", "kind", "rows_read", "rows_accepted", "rows_rejected", "rejected_whole", "encoding",
-    "delimiter", "sheet", "header_row", "extra_columns", "column_map", "sha256",
+    "file", "kind", *FILE_COUNTS[:3], "rejected_whole", "encoding", "delimiter", "sheet",
+    FILE_COUNTS[3], "extra_columns", "column_map", "sha256",
 )
 SERVICE_LINE_COLUMNS = (SOURCE_FILE, SOURCE_ROW, *SERVICES_COLUMNS, DUPLICATE, ELIGIBLE, REASONS)
 EXCEPTION_COLUMNS = (
@@ -153,10 +154,7 @@ FORMATS: dict[str, Format] = {
     CLIENT_DAYS_COUNT: Format.INTEGER,
     SERVICE_LINES_COUNT: Format.INTEGER,
     WARNINGS_COUNT: Format.INTEGER,
-    "rows_read": Format.INTEGER,
-    "rows_accepted": Format.INTEGER,
-    "rows_rejected": Format.INTEGER,
-    "header_row": Format.INTEGER,
+    **dict.fromkeys(FILE_COUNTS, Format.INTEGER),
 }
 
 _CENTS = "_cents"
@@ -444,9 +442,8 @@ def files_frame(files: tuple[FileReport, ...]) -> pd.DataFrame:
         for f in files
     ]
     frame = pd.DataFrame(rows, columns=list(FILE_COLUMNS), dtype=object)
-    numbers = ["rows_read", "rows_accepted", "rows_rejected", "header_row"]
-    text = [c for c in FILE_COLUMNS if c not in numbers]
-    return frame.astype({**dict.fromkeys(numbers, "Int64"), **dict.fromkeys(text, "str")})
+    text = [c for c in FILE_COLUMNS if c not in FILE_COUNTS]
+    return frame.astype({**dict.fromkeys(FILE_COUNTS, "Int64"), **dict.fromkeys(text, "str")})
 
 
 def run_info_sheet(

@@ -24,6 +24,7 @@ from pipeline.report import Format, Report, Sheet, Table
 
 EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, header and titles included; tests shrink it
 EXCEL_MAX_TEXT = 32_767  # characters in one cell
+BATCH_ROWS = 50_000  # rows converted to Python values at a time
 MIN_WIDTH = 6
 MAX_WIDTH = 60
 FILTER_BUTTON = 3  # characters the header's filter button covers
@@ -198,18 +199,23 @@ def write_table(
     """The header at row `top` and the rows under it; returns the cells written."""
     for c, (column, fmt) in enumerate(zip(frame.columns, formats, strict=True)):
         ws.write_string(top, c, str(column), styles.cell(fmt, header=True))
-    columns = [cell_values(frame[c], f) for c, f in zip(frame.columns, formats, strict=True)]
     plain = [styles.cell(f) for f in formats]
     bold = [styles.cell(f, bold=True) for f in formats]
     by_format = {Format.TEXT: ws.write_string, Format.DATE: write_date(ws)}
     writers: list[Callable[..., int]] = [by_format.get(f, ws.write_number) for f in formats]
-    # One call per cell is the library's interface; values were converted column-wise above.
-    for r, row in enumerate(zip(*columns, strict=True)):
-        styled = bold if r in bold_rows else plain
-        for c, value in enumerate(row):
-            if value is not None:
-                writers[c](top + 1 + r, c, value, styled[c])
-    return len(frame.columns) + sum(len(v) - v.count(None) for v in columns)
+    cells = len(frame.columns)
+    # Batches bound the memory of the Python values of a million-row sheet.
+    for start in range(0, len(frame), BATCH_ROWS):
+        batch = frame.iloc[start : start + BATCH_ROWS]
+        columns = [cell_values(batch[c], f) for c, f in zip(batch.columns, formats, strict=True)]
+        cells += sum(len(v) - v.count(None) for v in columns)
+        # One call per cell is the library's interface; values were converted column-wise.
+        for r, row in enumerate(zip(*columns, strict=True), start=start):
+            styled = bold if r in bold_rows else plain
+            for c, value in enumerate(row):
+                if value is not None:
+                    writers[c](top + 1 + r, c, value, styled[c])
+    return cells
 
 
 def write_part(ws: Worksheet, styles: Styles, sheet: Sheet, part: Part, widths: list[float]) -> int:

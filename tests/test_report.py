@@ -336,3 +336,12 @@ def test_dates_excel_cannot_show_are_written_as_text(tmp_path: Path) -> None:
     assert [(c.value, c.data_type) for c in ws["A"][3:]] == [
         ("1900-02-28", "s"), ("1026-10-05", "s")
     ]
+
+
+def test_writing_in_small_batches_gives_the_same_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(xlsx, "BATCH_ROWS", 2)
+    path = tmp_path / "batched.xlsx"
+    write_workbook(funder_report(sample_result()), path)
+    check_golden(path, "funder")
