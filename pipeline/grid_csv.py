@@ -8,10 +8,11 @@ import csv
 import io
 from collections.abc import Callable, Iterator
 from itertools import islice
-from typing import cast
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from pipeline.grid import Grid, cannot_read
@@ -50,25 +51,38 @@ def _records(text: str, delimiter: str) -> Iterator[list[str]]:
     return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
-def _sample_rank(sample: str, delimiter: str, recognised: Recognised) -> tuple[int, int]:
-    """The most recognised names in one record of the sample, then the most fields."""
+def _padded(records: list[list[str]]) -> pd.DataFrame:
+    """Records as rows of a frame, NA where a record has fewer fields than the widest."""
+    lists = pa.array(records, type=pa.list_(pa.string()))
+    width = pc.max(pc.list_value_length(lists)).as_py() or 0
+    fixed = pc.list_slice(lists, 0, width, return_fixed_size_list=True)
+    return pd.DataFrame(
+        {j: pc.list_element(fixed, j).to_pandas() for j in range(width)},
+        index=pd.RangeIndex(len(records)),
+    )
+
+
+def _sample_records(sample: str, delimiter: str) -> pa.ListArray:
     try:
-        records = pd.DataFrame(list(islice(_records(sample, delimiter), SNIFF_RECORDS)))
+        records = list(islice(_records(sample, delimiter), SNIFF_RECORDS))
     except csv.Error:
-        return (0, 0)
-    if records.empty:
-        return (0, 0)
-    cells = cast(pd.Series, records.fillna("").astype("str").stack())
-    per_record = recognised(cells).groupby(level=0).sum()
-    return (int(per_record.max()), records.shape[1])
+        records = []
+    return pa.array(records, type=pa.list_(pa.string()))
 
 
 def sniffed_delimiter(text: str, recognised: Recognised) -> str:
-    """The delimiter that makes the most recognised header names, then the most fields."""
+    """The delimiter that makes the most recognised names in one record, then the most fields."""
     sample = text[:SNIFF_CHARS]
     if len(text) > SNIFF_CHARS and "\n" in sample:
         sample = sample[: sample.rindex("\n")]
-    return max(DELIMITERS, key=lambda d: _sample_rank(sample, d, recognised))
+    split = [_sample_records(sample, d) for d in DELIMITERS]
+    cells = pd.Series(pa.concat_arrays([pc.list_flatten(r) for r in split]), dtype="str")
+    delimiter = np.repeat(np.arange(len(DELIMITERS)), [len(pc.list_flatten(r)) for r in split])
+    record = np.concatenate([pc.list_parent_indices(r).to_numpy() for r in split])
+    per_record = recognised(cells).groupby([delimiter, record]).sum()
+    names = per_record.groupby(level=0).max().reindex(range(len(DELIMITERS)), fill_value=0)
+    fields = [pc.max(pc.list_value_length(r)).as_py() or 0 for r in split]
+    return DELIMITERS[max(range(len(DELIMITERS)), key=lambda i: (names[i], fields[i]))]
 
 
 def _first_record_width(text: str, delimiter: str) -> int:
@@ -108,7 +122,7 @@ def _python_cells(text: str, delimiter: str) -> pd.DataFrame:
         records = list(_records(text, delimiter))
     except csv.Error as err:
         raise cannot_read(f"it is not a well-formed CSV file ({err})") from None
-    return pd.DataFrame(records, dtype="str")
+    return _padded(records)
 
 
 def csv_grid(data: bytes, recognised: Recognised) -> Grid:

@@ -57,11 +57,12 @@ class Layout:
 
     def unmet(self, names: pd.DataFrame) -> pd.DataFrame:
         """For rows of header names: True for each required column a row does not provide."""
-        present = {c: (names == c).any(axis=1) for c in self.columns}
+        cells = names.to_numpy(dtype=object)
+        present = {c: (cells == c).any(axis=1) for c in self.columns}
         unmet = {}
         for column in self.required:
             substitutes = self.substitutes.get(column, ())
-            instead = pd.Series(bool(substitutes), index=names.index)
+            instead = np.full(len(cells), bool(substitutes))
             for substitute in substitutes:
                 instead &= present[substitute]
             unmet[column] = ~(present[column] | instead)

@@ -6,7 +6,7 @@
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 import pandas as pd
@@ -271,9 +271,9 @@ def _file_outcome(path: Path, kind: str, config: Config) -> _Outcome:
         report = replace(report, sha256=hashlib.sha256(data).hexdigest())
         table = raw_table(path, data, LAYOUTS[kind], column_map)
     except OSError as err:
-        return _whole_file_rejected(report, config, f"the file could not be read: {err.strerror}")
+        return _whole_file_rejected(report, f"the file could not be read: {err.strerror}")
     except UnreadableFileError as err:
-        return _whole_file_rejected(report, config, str(err))
+        return _whole_file_rejected(report, str(err))
     accepted, problems = _checked_rows(
         table, kind, config, serials=path.suffix.lower() == XLSX_SUFFIX
     )
@@ -291,17 +291,22 @@ def _file_outcome(path: Path, kind: str, config: Config) -> _Outcome:
     return _Outcome(accepted, rejected, _counted(report, accepted, rejected))
 
 
-def empty_accepted(kind: str, config: Config) -> pd.DataFrame:
-    """No rows of this kind, with the dtypes of accepted ones."""
+@cache
+def _no_rows(kind: str) -> pd.DataFrame:
     no_rows = pd.DataFrame({SOURCE_ROW: pd.Series(dtype="int64")})
-    return _accepted_frame("", pd.concat([no_rows, _typed(no_rows, kind, config, False)], axis=1))
+    return _accepted_frame("", pd.concat([no_rows, _typed(no_rows, kind, Config(), False)], axis=1))
 
 
-def _whole_file_rejected(report: FileReport, config: Config, reason: str) -> _Outcome:
+def empty_accepted(kind: str) -> pd.DataFrame:
+    """No rows of this kind, with the dtypes the parsers give accepted ones."""
+    return _no_rows(kind).copy()
+
+
+def _whole_file_rejected(report: FileReport, reason: str) -> _Outcome:
     record = pd.DataFrame(
         {SOURCE_FILE: report.path, SOURCE_ROW: pd.NA, COLUMN: "", VALUE: "", ERROR: [reason]}
     ).astype(dict(REJECTED_DTYPES))
-    accepted = empty_accepted(report.kind, config)
+    accepted = empty_accepted(report.kind)
     return _Outcome(accepted, record, replace(report, rejected_whole=reason))
 
 
@@ -346,9 +351,9 @@ def _unique_rates(outcomes: Sequence[_Outcome]) -> list[_Outcome]:
     return unique
 
 
-def _combined(kind: str, frames: Sequence[pd.DataFrame], config: Config) -> pd.DataFrame:
+def _combined(kind: str, frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """One kind's accepted rows in reading order, asserted against its model."""
-    frame = pd.concat(frames, ignore_index=True) if frames else empty_accepted(kind, config)
+    frame = pd.concat(frames, ignore_index=True) if frames else empty_accepted(kind)
     return MODELS[kind].validate(frame)
 
 
@@ -373,9 +378,9 @@ def loaded_inputs(inputs: Inputs, config: Config) -> Loaded:
     every = [o for kind in INPUT_KINDS for o in outcomes[kind]]
     rejected = [o.rejected for o in every]
     return Loaded(
-        services=_combined(SERVICES_KIND, [o.accepted for o in outcomes[SERVICES_KIND]], config),
-        claims=_combined(CLAIMS_KIND, [o.accepted for o in outcomes[CLAIMS_KIND]], config),
-        rates=_combined(RATES_KIND, [o.accepted for o in outcomes[RATES_KIND]], config),
+        services=_combined(SERVICES_KIND, [o.accepted for o in outcomes[SERVICES_KIND]]),
+        claims=_combined(CLAIMS_KIND, [o.accepted for o in outcomes[CLAIMS_KIND]]),
+        rates=_combined(RATES_KIND, [o.accepted for o in outcomes[RATES_KIND]]),
         rejected=pd.concat(rejected, ignore_index=True) if rejected else _empty_rejected(),
         files=tuple(o.report for o in every),
     )
