@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from pipeline.errors import PipelineError
+from schemas.columns import ERROR, VALUE
 
 ROW = "row"  # 0-based row position in the grid (spreadsheet row number - 1)
 COL = "col"  # 0-based column position in the grid
-FORMULA = "formula"
-FORMULA_CELL_COLUMNS = (ROW, COL, FORMULA)
+BAD_CELL_DTYPES = {ROW: "int64", COL: "int64", VALUE: "str", ERROR: "str"}
 
 
 class UnreadableFileError(PipelineError):
@@ -26,14 +26,8 @@ def cannot_read(reason: str) -> UnreadableFileError:
     return UnreadableFileError(f"the file could not be read: {reason}")
 
 
-def no_formula_cells() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            ROW: pd.Series(dtype="int64"),
-            COL: pd.Series(dtype="int64"),
-            FORMULA: pd.Series(dtype="str"),
-        }
-    )
+def no_bad_cells() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in BAD_CELL_DTYPES.items()})
 
 
 @dataclass(frozen=True)
@@ -47,5 +41,6 @@ class Grid:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
-    # Formula cells whose value was never saved (they read as empty): ROW, COL, FORMULA.
-    unsaved_formulas: pd.DataFrame = field(default_factory=no_formula_cells)
+    # Cells that read as empty but hold no real value (BAD_CELL_DTYPES): a formula never
+    # calculated, an Excel error. VALUE is what the cell shows in Excel, ERROR says why.
+    bad_cells: pd.DataFrame = field(default_factory=no_bad_cells)

@@ -1,6 +1,7 @@
 """XLSX bytes as a Grid: one sheet's cells as text from Excel row 1, read with python-calamine.
 
-Formula cells read as their saved value; those saved without one are found in the sheet's XML.
+Formula cells read as their saved value. Cells that calamine reads as empty but that hold no
+real value (a formula saved without one, an Excel error such as #DIV/0!) are found in the XML.
 """
 
 import io
@@ -11,7 +12,8 @@ from xml.etree import ElementTree
 import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook, PasswordError
 
-from pipeline.grid import COL, FORMULA, ROW, Grid, cannot_read, no_formula_cells
+from pipeline.grid import BAD_CELL_DTYPES, COL, ROW, Grid, cannot_read, no_bad_cells
+from schemas.columns import ERROR, VALUE
 
 _WORKBOOK = "xl/workbook.xml"
 _WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
@@ -26,6 +28,13 @@ _UNSAVED_FORMULA = re.compile(
     rf"<{_P}f\b(?:[^>]*/>|[^>]*>([^<]*)</{_P}f>)\s*"
     rf"(?:<{_P}v\s*/>|<{_P}v>\s*</{_P}v>)?\s*</{_P}c>".encode()
 )
+# A cell whose value is an Excel error (t="e"), typed in or the saved result of a formula.
+_ERROR_VALUE = re.compile(
+    rf'<{_P}c\b(?=[^>]*\bt="e")[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>\s*'
+    rf"(?:<{_P}f\b(?:[^>]*/>|[^>]*>[^<]*</{_P}f>)\s*)?<{_P}v>([^<]*)</{_P}v>".encode()
+)
+UNSAVED_FORMULA = "the cell is a formula with no saved value; open and save the file in Excel"
+EXCEL_ERROR = "the cell shows an Excel error; correct it in Excel"
 _XML_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
 _WHOLE_FLOAT = r"^(-?\d+)\.0$"
 _LETTERS = 26
@@ -64,28 +73,36 @@ def _sheet_xml_path(archive: zipfile.ZipFile, sheet: str) -> str | None:
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
 
 
-def unsaved_formulas(data: bytes, sheet: str) -> pd.DataFrame:
-    """The sheet's formula cells that were saved with no value (ROW, COL 0-based, FORMULA)."""
+def _found(pattern: re.Pattern[bytes], xml: bytes, error: str, prefix: str) -> pd.DataFrame:
+    """The cells the pattern finds, as BAD_CELL_DTYPES rows; VALUE is `prefix` + the text."""
+    found = pd.DataFrame(pattern.findall(xml), columns=["letters", "number", VALUE], dtype="str")
+    text = found[VALUE].replace(_XML_ENTITIES, regex=True)
+    return pd.DataFrame(
+        {
+            ROW: found["number"].astype("int64") - 1,
+            COL: _column_index(found["letters"]),
+            VALUE: (prefix + text).where(text != "", ""),
+            ERROR: error,
+        }
+    ).astype(BAD_CELL_DTYPES)
+
+
+def bad_cells(data: bytes, sheet: str) -> pd.DataFrame:
+    """The sheet's cells that hold no real value: formulas never calculated, Excel errors."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             path = _sheet_xml_path(archive, sheet)
             xml = archive.read(path) if path else b""
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
         # calamine read the workbook, so a layout this scan does not know only loses the check
-        return no_formula_cells()
-    found = pd.DataFrame(
-        _UNSAVED_FORMULA.findall(xml), columns=["letters", "number", FORMULA], dtype="str"
-    )
-    if found.empty:
-        return no_formula_cells()
-    formula = found[FORMULA].replace(_XML_ENTITIES, regex=True)
-    return pd.DataFrame(
-        {
-            ROW: found["number"].astype("int64") - 1,
-            COL: _column_index(found["letters"]),
-            FORMULA: ("=" + formula).where(formula != "", ""),
-        }
-    )
+        return no_bad_cells()
+    return pd.concat(
+        [
+            _found(_UNSAVED_FORMULA, xml, UNSAVED_FORMULA, "="),
+            _found(_ERROR_VALUE, xml, EXCEL_ERROR, ""),
+        ],
+        ignore_index=True,
+    ).sort_values([ROW, COL], ignore_index=True)
 
 
 def xlsx_grid(data: bytes, sheet: str | None) -> Grid:
@@ -105,4 +122,4 @@ def xlsx_grid(data: bytes, sheet: str | None) -> Grid:
         raise cannot_read(f"it is not a readable Excel workbook ({err})") from None
     frame = pd.DataFrame(rows, dtype=object)
     cells = pd.DataFrame({c: _cell_text(frame[c]) for c in frame.columns}, index=frame.index)
-    return Grid(cells, sheet=name, unsaved_formulas=unsaved_formulas(data, name))
+    return Grid(cells, sheet=name, bad_cells=bad_cells(data, name))

@@ -13,7 +13,7 @@ import pandas as pd
 
 from pipeline.config import ColumnMap
 from pipeline.errors import InputError
-from pipeline.grid import COL, FORMULA, ROW, Grid, UnreadableFileError, cannot_read
+from pipeline.grid import COL, ROW, Grid, UnreadableFileError, cannot_read
 from pipeline.grid_csv import csv_grid
 from pipeline.grid_xlsx import xlsx_grid
 from pipeline.parse import code_name
@@ -43,7 +43,6 @@ XLSX_SUFFIX = ".xlsx"
 SUFFIXES = (CSV_SUFFIX, XLSX_SUFFIX)
 HEADER_SEARCH_ROWS = 20  # title and blank rows above the header are skipped within these
 PROBLEM_DTYPES = {SOURCE_ROW: "int64", COLUMN: "str", VALUE: "str", ERROR: "str"}
-UNSAVED_FORMULA = "the cell is a formula with no saved value; open and save the file in Excel"
 
 
 @dataclass(frozen=True)
@@ -91,7 +90,7 @@ class RawTable:
 
     `cells`: SOURCE_ROW (int64, the spreadsheet row number) and one str column per column read
     ("" when empty); entirely blank rows are left out. `problems`: records (PROBLEM_DTYPES) for
-    cells that could not be read at all (a formula with no saved value, cells beyond the header).
+    cells with no real value (a formula never calculated, an Excel error, cells beyond the header).
     """
 
     cells: pd.DataFrame
@@ -131,7 +130,7 @@ def run_names(headers: pd.Series, column_map: ColumnMap | None) -> pd.Series:
 def _grid(path: Path, data: bytes, layout: Layout, column_map: ColumnMap | None) -> Grid:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise cannot_read(f"a {suffix or 'file without an extension'} file is not CSV or Excel")
+        raise cannot_read("its name does not end in .csv or .xlsx")
     if not data:
         raise cannot_read("it is empty (0 bytes)")
     if suffix == CSV_SUFFIX:
@@ -141,11 +140,12 @@ def _grid(path: Path, data: bytes, layout: Layout, column_map: ColumnMap | None)
 
 def _blank(cells: pd.DataFrame) -> pd.Series:
     """True for each row whose every cell is empty or white space."""
-    blank = pd.Series(True, index=cells.index)
+    # Most rows fill their first cell, so later columns are looked at only where all were blank.
+    candidates = cells.index
     for column in cells.columns:
-        text = cells[column]
-        blank &= text.isna() | (text == "") | text.str.isspace()
-    return blank
+        text = cells.loc[candidates, column]
+        candidates = candidates[(text.isna() | (text == "") | text.str.isspace()).to_numpy()]
+    return pd.Series(cells.index.isin(candidates), index=cells.index)
 
 
 def _header_position(unmet: pd.DataFrame, blank: pd.Series) -> int | None:
@@ -188,17 +188,18 @@ def _overflow(body: pd.DataFrame, width: int, delimiter: str) -> pd.DataFrame:
     )
 
 
-def _formula_problems(
-    formulas: pd.DataFrame, header: int, positions: Mapping[str, int]
+def _bad_cell_problems(
+    bad_cells: pd.DataFrame, header: int, positions: Mapping[str, int]
 ) -> pd.DataFrame:
+    """Records for the data cells of columns read that hold no real value."""
     by_position = pd.Series(list(positions), index=list(positions.values()), dtype="str")
-    named = formulas[(formulas[ROW] > header) & formulas[COL].isin(by_position.index)]
+    named = bad_cells[(bad_cells[ROW] > header) & bad_cells[COL].isin(by_position.index)]
     return pd.DataFrame(
         {
             SOURCE_ROW: named[ROW] + 1,
             COLUMN: by_position.reindex(named[COL]).to_numpy(),
-            VALUE: named[FORMULA],
-            ERROR: UNSAVED_FORMULA,
+            VALUE: named[VALUE],
+            ERROR: named[ERROR],
         }
     )
 
@@ -222,8 +223,8 @@ def raw_table(path: Path, data: bytes, layout: Layout, column_map: ColumnMap | N
     positions = {c: header_names.index(c) for c in layout.read(header_names)}
     extra = written.drop(index=list(positions.values()))
     body = cells.iloc[header + 1 :]
-    formulas = _formula_problems(grid.unsaved_formulas, header, positions)
-    keep = ~blank.iloc[header + 1 :] | body.index.isin(formulas[SOURCE_ROW] - 1)
+    bad = _bad_cell_problems(grid.bad_cells, header, positions)
+    keep = ~blank.iloc[header + 1 :] | body.index.isin(bad[SOURCE_ROW] - 1)
     width = int(cells.iloc[header].notna().sum())
     overflow = _overflow(body, width, grid.delimiter or ",")
     rows = body[keep]
@@ -233,7 +234,7 @@ def raw_table(path: Path, data: bytes, layout: Layout, column_map: ColumnMap | N
     )
     return RawTable(
         cells=table.reset_index(drop=True),
-        problems=pd.concat([formulas, overflow], ignore_index=True).astype(PROBLEM_DTYPES),
+        problems=pd.concat([bad, overflow], ignore_index=True).astype(PROBLEM_DTYPES),
         header_row=header + 1,
         extra_columns=tuple(extra[extra != ""]),
         encoding=grid.encoding,

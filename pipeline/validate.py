@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline import parse
-from pipeline.config import Config
+from pipeline.config import RATE_DECIMALS, Config
 from pipeline.errors import InputError
 from pipeline.grid import UnreadableFileError
 from pipeline.load import LAYOUTS, XLSX_SUFFIX, RawTable, raw_table
@@ -111,7 +111,8 @@ MESSAGES: Mapping[str, Message] = {
         UNITS_CLAIMED, f"more than 0 and at most {MAX_UNITS_CLAIMED}, in steps of {UNIT_STEP}"
     ),
     UNIT_RATE: must_be(
-        UNIT_RATE, "dollars for one hour unit, more than 0, with at most 6 decimal places"
+        UNIT_RATE,
+        f"dollars for one hour unit, more than 0, with at most {RATE_DECIMALS} decimal places",
     ),
     START_TIME: is_not(START_TIME, "a time", _TIME_EXAMPLES),
     END_TIME: is_not(END_TIME, "a time", _TIME_EXAMPLES),

@@ -2,6 +2,7 @@
 
 import codecs
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -12,6 +13,7 @@ from pipeline.config import ColumnMap
 from pipeline.errors import InputError
 from pipeline.grid import UnreadableFileError
 from pipeline.grid_csv import decoded
+from pipeline.grid_xlsx import bad_cells
 from pipeline.load import LAYOUTS, RawTable, discovered_inputs, raw_table, run_names
 from schemas.columns import (
     CLAIMS_KIND,
@@ -248,11 +250,11 @@ def test_a_row_longer_than_the_header_is_a_problem_not_a_shift(tmp_path: Path) -
     ("name", "data", "reason"),
     [
         ("s.csv", b"", "the file could not be read: it is empty (0 bytes)"),
-        ("s.txt", b"a,b\n", "the file could not be read: a .txt file is not CSV or Excel"),
+        ("s.txt", b"a,b\n", "the file could not be read: its name does not end in .csv or .xlsx"),
         (
             "s",
             b"a,b\n",
-            "the file could not be read: a file without an extension file is not CSV or Excel",
+            "the file could not be read: its name does not end in .csv or .xlsx",
         ),
         ("s.csv", b"\n\n ,\n", "the file could not be read: it has no header row"),
     ],
@@ -332,6 +334,65 @@ def test_xlsx_formula_without_a_saved_value_is_a_problem_of_its_cell(tmp_path: P
     assert set(table.problems["error"]) == {
         "the cell is a formula with no saved value; open and save the file in Excel"
     }
+
+
+def test_xlsx_error_values_are_a_problem_of_their_cell(tmp_path: Path) -> None:
+    header = HEADER.split(",")
+    path = workbook(tmp_path, "s.xlsx", [header, ["S1", "P1", "C1", "T1", "2026-10-05", "phone"]])
+    book = openpyxl.load_workbook(path)
+    sheet = book.active
+    assert sheet is not None
+    sheet["G2"] = "#DIV/0!"
+    sheet["G2"].data_type = "e"
+    book.save(path)
+    assert read(path).problems.to_dict("records") == [
+        {
+            SOURCE_ROW: 2,
+            "column": MINUTES,
+            "value": "#DIV/0!",
+            "error": "the cell shows an Excel error; correct it in Excel",
+        }
+    ]
+
+
+SHEET_XML = (
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+    '<row r="2"><c r="A2"><f>B2*2</f><v>4</v></c><c r="B2"><f>C2*2</f></c>'
+    '<c r="C2" t="str"><f>IF(1,"","x")</f><v></v></c>'
+    '<c r="D2" t="e"><f>1/0</f><v>#DIV/0!</v></c></row>'
+    '<row r="3"><c r="E3" s="1" t="e"><v>#N/A</v></c><c r="F3"><f>A1&lt;B1</f><v/></c>'
+    '<x:c r="AA3"><x:f t="shared" si="0"/></x:c></row>'
+    "</sheetData></worksheet>"
+)
+
+
+def test_cells_with_no_real_value_are_found_in_the_sheet_xml(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "xl/workbook.xml",
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheets><sheet name="Log" sheetId="1" r:id="rId7"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId7" Target="worksheets/log.xml" Type="worksheet"/>'
+            "</Relationships>",
+        )
+        archive.writestr("xl/worksheets/log.xml", SHEET_XML)
+    found = bad_cells(path.read_bytes(), "Log")
+    unsaved = "the cell is a formula with no saved value; open and save the file in Excel"
+    error = "the cell shows an Excel error; correct it in Excel"
+    assert list(found.itertuples(index=False, name=None)) == [
+        (1, 1, "=C2*2", unsaved),
+        (1, 3, "#DIV/0!", error),
+        (2, 4, "#N/A", error),
+        (2, 5, "=A1<B1", unsaved),
+        (2, 26, "", unsaved),
+    ]
+    assert bad_cells(path.read_bytes(), "Other").empty
 
 
 def test_xlsx_hidden_rows_and_merged_cells_are_read(tmp_path: Path) -> None:

@@ -499,7 +499,7 @@ MESSY: dict[str, tuple[tuple[int, int, int], list[tuple[Any, ...]]]] = {
     ),
     "services_notes.txt": (
         (0, 0, 0),
-        [(pd.NA, "", "", "the file could not be read: a .txt file is not CSV or Excel")],
+        [(pd.NA, "", "", "the file could not be read: its name does not end in .csv or .xlsx")],
     ),
     "services_corrupt.xlsx": (
         (0, 0, 0),
