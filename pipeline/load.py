@@ -119,7 +119,7 @@ def discovered_inputs(data_dir: Path, month: str) -> Inputs:
 
 def run_names(headers: pd.Series, column_map: ColumnMap | None) -> pd.Series:
     """Header texts as the run's column names: normalised, then renamed by the column map."""
-    names = code_name(headers.fillna(""))
+    names = code_name(headers.fillna("").astype("str"))
     if column_map is None:
         return names
     renames = code_name(pd.Series(list(column_map.columns.values()), dtype="str"))

@@ -257,6 +257,8 @@ def test_a_row_longer_than_the_header_is_a_problem_not_a_shift(tmp_path: Path) -
             "the file could not be read: its name does not end in .csv or .xlsx",
         ),
         ("s.csv", b"\n\n ,\n", "the file could not be read: it has no header row"),
+        ("s.csv", b"\n\n\n", "the file could not be read: it has no header row"),
+        ("s.csv", codecs.BOM_UTF8, "the file could not be read: it has no header row"),
     ],
 )
 def test_unreadable_files_say_why(tmp_path: Path, name: str, data: bytes, reason: str) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.config import Config, default_config, load_config
@@ -717,6 +717,10 @@ def test_random_xlsx_cells_partition_into_accepted_and_rejected(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".xlsx"]))
+@example(data=b"\n\n\n", suffix=".csv")
+@example(data=b'"', suffix=".csv")
+@example(data=b"\xff\xfe\x00", suffix=".csv")
+@example(data=b"PK\x03\x04", suffix=".xlsx")
 def test_random_bytes_never_raise(tmp_path: Path, data: bytes, suffix: str) -> None:
     path = tmp_path / f"services{suffix}"
     path.write_bytes(data)
