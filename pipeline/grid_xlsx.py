@@ -33,6 +33,9 @@ _ERROR_VALUE = re.compile(
     rf'<{_P}c\b(?=[^>]*\bt="e")[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*>\s*'
     rf"(?:<{_P}f\b(?:[^>]*/>|[^>]*>[^<]*</{_P}f>)\s*)?<{_P}v>([^<]*)</{_P}v>".encode()
 )
+# Cheap byte searches that let a sheet with no formula or no error skip its pattern's scan.
+_FORMULA_TAGS = (b"<f>", b"<f ", b":f>", b":f ")
+_ERROR_TYPE = b't="e"'
 UNSAVED_FORMULA = "the cell is a formula with no saved value; open and save the file in Excel"
 EXCEL_ERROR = "the cell shows an Excel error; correct it in Excel"
 _XML_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
@@ -96,13 +99,12 @@ def bad_cells(data: bytes, sheet: str) -> pd.DataFrame:
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError):
         # calamine read the workbook, so a layout this scan does not know only loses the check
         return no_bad_cells()
-    return pd.concat(
-        [
-            _found(_UNSAVED_FORMULA, xml, UNSAVED_FORMULA, "="),
-            _found(_ERROR_VALUE, xml, EXCEL_ERROR, ""),
-        ],
-        ignore_index=True,
-    ).sort_values([ROW, COL], ignore_index=True)
+    found = [no_bad_cells()]
+    if any(tag in xml for tag in _FORMULA_TAGS):
+        found.append(_found(_UNSAVED_FORMULA, xml, UNSAVED_FORMULA, "="))
+    if _ERROR_TYPE in xml:
+        found.append(_found(_ERROR_VALUE, xml, EXCEL_ERROR, ""))
+    return pd.concat(found, ignore_index=True).sort_values([ROW, COL], ignore_index=True)
 
 
 def xlsx_grid(data: bytes, sheet: str | None) -> Grid:
