@@ -3,6 +3,7 @@
 Both readers (grid_csv, grid_xlsx) hand one on; `load` finds the header in it.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -26,8 +27,13 @@ def cannot_read(reason: str) -> UnreadableFileError:
     return UnreadableFileError(f"the file could not be read: {reason}")
 
 
+def empty_frame(dtypes: Mapping[str, str]) -> pd.DataFrame:
+    """No rows, with these columns and dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in dtypes.items()})
+
+
 def no_bad_cells() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in BAD_CELL_DTYPES.items()})
+    return empty_frame(BAD_CELL_DTYPES)
 
 
 @dataclass(frozen=True)

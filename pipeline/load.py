@@ -13,10 +13,10 @@ import pandas as pd
 
 from pipeline.config import ColumnMap
 from pipeline.errors import InputError
-from pipeline.grid import COL, ROW, Grid, UnreadableFileError, cannot_read
+from pipeline.grid import COL, ROW, Grid, UnreadableFileError, cannot_read, empty_frame
 from pipeline.grid_csv import csv_grid
 from pipeline.grid_xlsx import xlsx_grid
-from pipeline.parse import code_name
+from pipeline.parse import blank, code_name
 from pipeline.result import Inputs
 from schemas.columns import (
     CLAIMS_COLUMNS,
@@ -144,7 +144,7 @@ def _blank(cells: pd.DataFrame) -> pd.Series:
     candidates = cells.index
     for column in cells.columns:
         text = cells.loc[candidates, column]
-        candidates = candidates[(text.isna() | (text == "") | text.str.isspace()).to_numpy()]
+        candidates = candidates[blank(text).to_numpy()]
     return pd.Series(cells.index.isin(candidates), index=cells.index)
 
 
@@ -165,15 +165,11 @@ def _missing_columns(missing: Sequence[str], headers: pd.Series) -> str:
     return f"the file has no {noun} {names} (columns found: {found})"
 
 
-def no_problems() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in PROBLEM_DTYPES.items()})
-
-
 def _overflow(body: pd.DataFrame, width: int, delimiter: str) -> pd.DataFrame:
     """Records for CSV rows with more fields than the header: their values have no column."""
     beyond = body.iloc[:, width:]
     if beyond.empty:
-        return no_problems()
+        return empty_frame(PROBLEM_DTYPES)
     over = ~_blank(beyond)
     beyond = beyond[over].fillna("")
     joined = beyond.iloc[:, 0].str.cat(beyond.iloc[:, 1:], sep=delimiter).str.rstrip(delimiter)

@@ -42,6 +42,11 @@ def per_distinct(raw: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.
     return pd.Series(parsed.array.take(codes), index=raw.index, dtype=parsed.dtype)
 
 
+def blank(raw: pd.Series) -> pd.Series:
+    """True where a cell is missing, empty or white space only."""
+    return raw.isna() | (raw == "") | raw.str.isspace()
+
+
 def trimmed(raw: pd.Series) -> pd.Series:
     """Text without surrounding white space; "" stays "" (IDs are compared as trimmed text)."""
     return raw.str.strip()
@@ -88,7 +93,7 @@ def whole_numbers(raw: pd.Series) -> pd.Series:
 
 
 def _counts(raw: pd.Series) -> pd.Series:
-    return _whole_numbers(raw.where(raw.str.strip() != "", "0"))
+    return _whole_numbers(raw.mask(blank(raw), "0"))
 
 
 def counts(raw: pd.Series) -> pd.Series:

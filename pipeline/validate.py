@@ -15,8 +15,8 @@ import pandera.pandas as pa
 from pipeline import parse
 from pipeline.config import RATE_DECIMALS, Config
 from pipeline.errors import InputError
-from pipeline.grid import UnreadableFileError
-from pipeline.load import LAYOUTS, XLSX_SUFFIX, RawTable, raw_table
+from pipeline.grid import UnreadableFileError, empty_frame
+from pipeline.load import LAYOUTS, PROBLEM_DTYPES, XLSX_SUFFIX, RawTable, raw_table
 from pipeline.result import FileReport, Inputs, Loaded
 from schemas.claims import ClaimsModel
 from schemas.columns import (
@@ -52,13 +52,8 @@ from schemas.rates import RatesModel
 from schemas.services import ServicesModel
 from schemas.sourced import SourcedModel
 
-REJECTED_DTYPES: Mapping[str, str] = {
-    SOURCE_FILE: "str",
-    SOURCE_ROW: "Int64",
-    COLUMN: "str",
-    VALUE: "str",
-    ERROR: "str",
-}
+# A record of a file rejected whole has no row number.
+REJECTED_DTYPES: Mapping[str, str] = {SOURCE_FILE: "str"} | PROBLEM_DTYPES | {SOURCE_ROW: "Int64"}
 MODELS: Mapping[str, type[pa.DataFrameModel]] = {
     SERVICES_KIND: ServicesModel,
     CLAIMS_KIND: ClaimsModel,
@@ -81,14 +76,14 @@ class Message:
 
     def sentences(self, values: pd.Series) -> pd.Series:
         quoted = self.before + values + self.after
-        return quoted.where(values.str.strip() != "", self.blank)
+        return quoted.mask(parse.blank(values), self.blank)
 
 
-def must_be(column: str, rule: str) -> Message:
+def _must_be(column: str, rule: str) -> Message:
     return Message(f"{column} is blank; use {rule}", f"{column} must be {rule}; '", "' is not")
 
 
-def is_not(column: str, what: str, examples: str) -> Message:
+def _is_not(column: str, what: str, examples: str) -> Message:
     return Message(
         f"{column} is blank; use {what} such as {examples}",
         f"{column} '",
@@ -98,24 +93,24 @@ def is_not(column: str, what: str, examples: str) -> Message:
 
 _WORD_PAIRS = ", ".join(f"{t}/{f}" for t, f in zip(TRUE_WORDS, FALSE_WORDS, strict=True))
 MESSAGES: Mapping[str, Message] = {
-    SERVICE_DATE: is_not(SERVICE_DATE, "a date", _DATE_EXAMPLES),
-    ACTIVITY: must_be(ACTIVITY, f"one of {', '.join(ACTIVITIES)} (or a configured alias)"),
-    MINUTES: must_be(MINUTES, f"a whole number from 1 to {MAX_MINUTES}"),
+    SERVICE_DATE: _is_not(SERVICE_DATE, "a date", _DATE_EXAMPLES),
+    ACTIVITY: _must_be(ACTIVITY, f"one of {', '.join(ACTIVITIES)} (or a configured alias)"),
+    MINUTES: _must_be(MINUTES, f"a whole number from 1 to {MAX_MINUTES}"),
     CLIENT_SPECIFIC: Message(
         f"{CLIENT_SPECIFIC} is blank; use yes or no",
         f"{CLIENT_SPECIFIC} must be one of {_WORD_PAIRS}; '",
         "' is not",
     ),
-    EXTERNAL_PARTICIPANTS: must_be(EXTERNAL_PARTICIPANTS, "a whole number of 0 or more"),
-    UNITS_CLAIMED: must_be(
+    EXTERNAL_PARTICIPANTS: _must_be(EXTERNAL_PARTICIPANTS, "a whole number of 0 or more"),
+    UNITS_CLAIMED: _must_be(
         UNITS_CLAIMED, f"more than 0 and at most {MAX_UNITS_CLAIMED}, in steps of {UNIT_STEP}"
     ),
-    UNIT_RATE: must_be(
+    UNIT_RATE: _must_be(
         UNIT_RATE,
         f"dollars for one hour unit, more than 0, with at most {RATE_DECIMALS} decimal places",
     ),
-    START_TIME: is_not(START_TIME, "a time", _TIME_EXAMPLES),
-    END_TIME: is_not(END_TIME, "a time", _TIME_EXAMPLES),
+    START_TIME: _is_not(START_TIME, "a time", _TIME_EXAMPLES),
+    END_TIME: _is_not(END_TIME, "a time", _TIME_EXAMPLES),
 }
 
 
@@ -224,10 +219,6 @@ def _with_numpy_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _empty_rejected() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in REJECTED_DTYPES.items()})
-
-
 @dataclass(frozen=True)
 class _Outcome:
     """One file read: its accepted rows (typed), its rejected-row records and its account."""
@@ -313,13 +304,7 @@ def _whole_file_rejected(report: FileReport, reason: str) -> _Outcome:
 
 def _unique_rates(outcomes: Sequence[_Outcome]) -> list[_Outcome]:
     """A provider's later rate rows rejected, naming the row whose rate stands (files in order)."""
-    holders = pd.DataFrame(
-        {
-            PROVIDER_ID: pd.Series(dtype="str"),
-            _HOLDER_ROW: pd.Series(dtype="int64"),
-            _HOLDER_FILE: pd.Series(dtype="str"),
-        }
-    )
+    holders = empty_frame({PROVIDER_ID: "str", _HOLDER_ROW: "int64", _HOLDER_FILE: "str"})
     unique = []
     for outcome in outcomes:
         rates = outcome.accepted
@@ -382,6 +367,8 @@ def loaded_inputs(inputs: Inputs, config: Config) -> Loaded:
         services=_combined(SERVICES_KIND, [o.accepted for o in outcomes[SERVICES_KIND]]),
         claims=_combined(CLAIMS_KIND, [o.accepted for o in outcomes[CLAIMS_KIND]]),
         rates=_combined(RATES_KIND, [o.accepted for o in outcomes[RATES_KIND]]),
-        rejected=pd.concat(rejected, ignore_index=True) if rejected else _empty_rejected(),
+        rejected=(
+            pd.concat(rejected, ignore_index=True) if rejected else empty_frame(REJECTED_DTYPES)
+        ),
         files=tuple(o.report for o in every),
     )
