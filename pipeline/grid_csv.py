@@ -34,6 +34,7 @@ def decoded(data: bytes) -> tuple[str, str]:
     """The text and its encoding: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252.
 
     Strict trial decoding, not statistical detection, so the same bytes always read the same.
+    A byte-order mark settles the encoding; bytes that do not fit it read as U+FFFD.
     """
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode(UTF8, errors="replace"), UTF8_BOM
@@ -129,9 +130,7 @@ def csv_grid(data: bytes, recognised: Recognised) -> Grid:
     """The grid of a CSV file; `recognised` tells which delimiter makes a readable header."""
     text, encoding = decoded(data)
     delimiter = sniffed_delimiter(text, recognised)
-    utf8 = data[len(codecs.BOM_UTF8) :] if encoding == UTF8_BOM else data
-    if encoding != UTF8 and encoding != UTF8_BOM:
-        utf8 = text.encode(UTF8)
+    utf8 = data if encoding == UTF8 else text.encode(UTF8)
     cells = _arrow_cells(utf8, delimiter, _first_record_width(text, delimiter))
     if cells is None:
         cells = _python_cells(text, delimiter)
