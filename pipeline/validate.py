@@ -134,10 +134,17 @@ def _parsers(config: Config, serials: bool) -> Mapping[str, Callable[[pd.Series]
     }
 
 
-def _value_columns(kind: str) -> list[str]:
+@cache
+def schema_of(kind: str) -> pa.DataFrameSchema:
+    """The kind's model as a schema, built once (pandera builds it anew on every call)."""
+    return MODELS[kind].to_schema()
+
+
+@cache
+def _value_columns(kind: str) -> tuple[str, ...]:
     """The model's columns after the provenance ones, in order."""
     provenance = SourcedModel.to_schema().columns
-    return [c for c in MODELS[kind].to_schema().columns if c not in provenance]
+    return tuple(c for c in schema_of(kind).columns if c not in provenance)
 
 
 def _typed(raw: pd.DataFrame, kind: str, config: Config, serials: bool) -> pd.DataFrame:
@@ -174,7 +181,7 @@ def _minutes_from_times(raw: pd.DataFrame) -> tuple[pd.Series, list[pd.DataFrame
 
 def failing_cells(typed: pd.DataFrame, kind: str, columns: Iterable[str]) -> dict[str, pd.Series]:
     """For each column: True where its value is NA (unless nullable) or fails a model check."""
-    schema = MODELS[kind].to_schema()
+    schema = schema_of(kind)
     failing = {}
     for column in columns:
         spec = schema.columns[column]
@@ -340,7 +347,7 @@ def _unique_rates(outcomes: Sequence[_Outcome]) -> list[_Outcome]:
 def _combined(kind: str, frames: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """One kind's accepted rows in reading order, asserted against its model."""
     frame = pd.concat(frames, ignore_index=True) if frames else empty_accepted(kind)
-    return MODELS[kind].validate(frame)
+    return schema_of(kind).validate(frame)
 
 
 def _absent(inputs: Inputs) -> str | None:
