@@ -22,3 +22,7 @@ class ConfigError(UsageError):
 
 class InputError(UsageError):
     """No services or no claims files, or a named input path does not exist."""
+
+
+class OutputError(UsageError):
+    """The output folder or one of its files cannot be written."""

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import money
-from pipeline.errors import PipelineError, UsageError
+from pipeline.errors import OutputError, UsageError
 from pipeline.report import funder_report, provider_report, report_providers
 from pipeline.result import Loaded, RunResult
 from pipeline.summary import run_totals
@@ -99,12 +99,6 @@ RESERVED_NAMES = frozenset(
 )
 UNSAFE_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_NAME = 80
-
-
-class OutputError(PipelineError):
-    """The output folder or one of its files cannot be written."""
-
-    exit_code = 2
 
 
 def arrow_table(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:

@@ -1,4 +1,4 @@
-"""Column names and value domains of every frame, input and output: the one place they are spelled."""
+"""Column names and value domains of every frame, input and output: spelled here only."""
 
 from typing import Final
 

@@ -11,8 +11,8 @@ import pytest
 from report_fixtures import CLAIMS, MONTH, NO_RATE, sample_result
 
 from pipeline import outputs
+from pipeline.errors import OutputError
 from pipeline.outputs import (
-    OutputError,
     provider_file_names,
     write_outputs,
     write_validation,
