@@ -2,6 +2,7 @@
 
 import os
 import sys
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ import typer
 from pipeline.config import load_config
 from pipeline.errors import PipelineError, UsageError
 from pipeline.result import Inputs, RunResult
+from schemas.columns import DISALLOWED_AMOUNT
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -95,12 +97,14 @@ def run_summary(result: RunResult) -> str:
     from pipeline.summary import run_totals
 
     totals = run_totals(result)
+    disallowed = Decimal(totals[DISALLOWED_AMOUNT])
     return (
-        f"{result.month}: {totals['service_lines']} service lines, {totals['client_days']} "
-        f"client-days, {totals['rows_rejected']} rows rejected, {totals['files_rejected']} "
-        f"files rejected; units claimed {totals['units_claimed']}, allowable "
-        f"{totals['units_allowable']}, disallowed {totals['units_disallowed']}; "
-        f"disallowed ${totals['disallowed_amount']}"
+        f"{result.month}: {totals['service_lines']:,} service lines, "
+        f"{totals['client_days']:,} client-days, {totals['rows_rejected']:,} rows rejected, "
+        f"{totals['files_rejected']} files rejected whole\n"
+        f"units claimed {totals['units_claimed']:,.2f}, allowable "
+        f"{totals['units_allowable']:,.2f}, disallowed {totals['units_disallowed']:,.2f} "
+        f"(${disallowed:,.2f})"
     )
 
 
