@@ -1,9 +1,12 @@
 """Line rules (SPEC §3): which guideline codes apply to each accepted service line."""
 
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.config import Config
 from pipeline.rules import REASON_ORDER
@@ -40,12 +43,18 @@ def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
 
 def duplicate_mask(services: pd.DataFrame) -> pd.Series:
     """True for every row after the first with the same provider and service_id."""
-    return services.duplicated(subset=[PROVIDER_ID, SERVICE_ID], keep="first")
+    # One integer per (provider, service_id) pair: hashing integers is cheaper than text pairs.
+    provider, _ = pd.factorize(services[PROVIDER_ID])
+    service, distinct = pd.factorize(services[SERVICE_ID])
+    pair = provider.astype(np.int64) * max(len(distinct), 1) + service
+    return pd.Series(pair, index=services.index).duplicated(keep="first")
 
 
 def documented_mask(services: pd.DataFrame) -> pd.Series:
     """True where the case note is not blank."""
-    return services[NOTE].fillna("").str.strip() != ""
+    note = pa.array(services[NOTE].array, type=pa.large_string())
+    blank = pc.or_kleene(pc.equal(note, ""), pc.utf8_is_space(note)).fill_null(True)
+    return pd.Series(pc.invert(blank).to_numpy(zero_copy_only=False), index=services.index)
 
 
 def followup_letters(services: pd.DataFrame, duplicate: pd.Series) -> pd.DataFrame:
@@ -109,17 +118,26 @@ def reason_bits(masks: dict[str, pd.Series], index: pd.Index) -> np.ndarray:
     return bits
 
 
-def reasons_text(bits: np.ndarray) -> np.ndarray:
-    """Each row's code bits as the codes joined in REASON_ORDER (few distinct values)."""
-    distinct, inverse = np.unique(bits, return_inverse=True)
-    texts = np.array(
+@cache
+def every_reasons_text() -> pa.Array:
+    """The text of every combination of codes, at the position of its bits."""
+    return pa.array(
         [
-            REASON_SEPARATOR.join(c for i, c in enumerate(REASON_ORDER) if int(b) >> i & 1)
-            for b in distinct
+            REASON_SEPARATOR.join(c for i, c in enumerate(REASON_ORDER) if bits >> i & 1)
+            for bits in range(1 << len(REASON_ORDER))
         ],
-        dtype=object,
+        type=pa.large_string(),
     )
-    return texts[inverse.reshape(-1)] if len(bits) else np.array([], dtype=object)
+
+
+def texts_at(texts: pa.Array, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """texts[positions] as a str array: a gather in Arrow, no Python string per row."""
+    return pd.array(pc.take(texts, pa.array(positions, type=pa.int64())), dtype="str")
+
+
+def reasons_text(bits: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """Each row's code bits as the codes joined in REASON_ORDER (a str array)."""
+    return texts_at(every_reasons_text(), bits)
 
 
 def bits_of_reasons(reasons: pd.Series) -> np.ndarray:
@@ -143,6 +161,6 @@ def service_lines(services: pd.DataFrame, month: str, config: Config) -> pd.Data
         **{
             DUPLICATE: duplicate.to_numpy(dtype=bool),
             ELIGIBLE: bits == 0,
-            REASONS: pd.array(reasons_text(bits), dtype="str"),
+            REASONS: reasons_text(bits),
         }
     )

@@ -3,12 +3,16 @@
 Minutes per client-day, allowable units, status, exact money, and the warnings.
 """
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline import money
 from pipeline.config import NEAREST, NEAREST_PARTIAL_MINUTES, Config
-from pipeline.lines import bits_of_reasons, reasons_text
+from pipeline.lines import bits_of_reasons, reasons_text, texts_at
 from pipeline.rules import REASON_ORDER, Kind, codes
 from schemas.columns import (
     ALLOWABLE_AMOUNT,
@@ -50,8 +54,9 @@ from schemas.columns import (
 (BELOW_MINIMUM,) = codes(Kind.DAY)
 STAFF_DAY_OVER_LIMIT, MULTIPLE_CLAIM_LINES = codes(Kind.WARNING)
 _BITS = "_bits"
-_RATE_MICROS = "_rate_micros"
 _KEY = list(CLIENT_DAY_KEY)
+# A client-day's number combines its columns' numbers; below this it is exact in int64.
+_CODE_LIMIT = 2**62
 
 
 def allowable_units(countable_minutes: pd.Series, config: Config) -> pd.Series:
@@ -74,20 +79,42 @@ def day_status(documented: pd.Series, claimed: pd.Series, allowable: pd.Series) 
         claimed == 0,
     ]
     choices = [NO_DOCUMENTATION, NOTHING_BILLABLE, MATCH, OVER_CLAIMED, NOT_CLAIMED]
-    return pd.Series(
-        np.select(conditions, choices, default=UNDER_CLAIMED), index=documented.index, dtype="str"
-    )
+    first = np.select(conditions, np.arange(len(choices)), default=len(choices))
+    return pd.Series(texts_at(pa.array([*choices, UNDER_CLAIMED]), first), index=documented.index)
 
 
-def group_bits(keys: pd.DataFrame, bits: np.ndarray) -> pd.DataFrame:
-    """The bitwise OR of `bits` within each distinct key (the distinct codes of a day's lines)."""
-    if keys.empty:
-        return keys.assign(**{_BITS: np.zeros(0, dtype=np.int64)})
-    group = keys.groupby(_KEY, sort=True, observed=True).ngroup().to_numpy()
-    order = np.argsort(group, kind="stable")
-    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
-    firsts = keys.iloc[order[starts]].reset_index(drop=True)
-    return firsts.assign(**{_BITS: np.bitwise_or.reduceat(bits[order], starts)})
+@dataclass(frozen=True)
+class DayIndex:
+    """The distinct client-day keys of two frames, sorted, and where each row's key is."""
+
+    keys: pd.DataFrame  # CLIENT_DAY_KEY columns, one row per key, in key order
+    first: np.ndarray  # for each row of the first frame, its key's row in `keys`
+    second: np.ndarray  # the same for the second frame
+
+
+def day_index(first: pd.DataFrame, second: pd.DataFrame) -> DayIndex:
+    """The client-days of both frames numbered in key order (provider, client, date)."""
+    both = pd.concat([first[_KEY], second[_KEY]], ignore_index=True)
+    code = np.zeros(len(both), dtype=np.int64)
+    span = 1
+    for column in _KEY:
+        column_code, values = pd.factorize(both[column], sort=True)
+        if span * len(values) >= _CODE_LIMIT:
+            code, kept = pd.factorize(code, sort=True)
+            span = len(kept)
+        code = code * len(values) + column_code
+        span *= max(len(values), 1)
+    position, distinct = pd.factorize(code, sort=True)
+    row = np.zeros(len(distinct), dtype=np.int64)
+    row[position] = np.arange(len(both))  # any row of a key holds the key's values
+    keys = both.take(row).reset_index(drop=True)
+    return DayIndex(keys, position[: len(first)], position[len(first) :])
+
+
+def day_sums(position: np.ndarray, weights: np.ndarray, days: int) -> np.ndarray:
+    """The sum of `weights` over the rows of each of `days` client-days (float64)."""
+    # bincount of no rows returns int64 whatever the weights are.
+    return np.bincount(position, weights=weights, minlength=days).astype(np.float64, copy=False)
 
 
 def unit_rates(providers: pd.Series, rates: pd.DataFrame, config: Config) -> pd.Series:
@@ -96,40 +123,44 @@ def unit_rates(providers: pd.Series, rates: pd.DataFrame, config: Config) -> pd.
         money.micros_of(rates[UNIT_RATE]).to_numpy(), index=rates[PROVIDER_ID].to_numpy()
     )
     default = pd.NA if config.default_unit_rate is None else money.micros(config.default_unit_rate)
-    return (
-        providers.map(from_file).astype("Int64").fillna(default).astype("Int64")
-        if len(providers)
-        else pd.Series(dtype="Int64")
-    )
+    # Few providers, many days: look each provider up once.
+    position, distinct = pd.factorize(providers)
+    rate = pd.Series(distinct).map(from_file).astype("Int64").fillna(default).astype("Int64")
+    return pd.Series(rate.array.take(position), index=providers.index, dtype="Int64")
 
 
 def client_days(
     lines: pd.DataFrame, claims: pd.DataFrame, rates: pd.DataFrame, config: Config
 ) -> pd.DataFrame:
     """One row per client-day with documentation or a claim, reconciled (CLIENT_DAYS_COLUMNS)."""
-    counted = lines.loc[~lines[DUPLICATE]]
-    documented = counted.groupby(_KEY, observed=True)[MINUTES].sum().rename(DOCUMENTED_MINUTES)
-    countable = (
-        counted.loc[counted[ELIGIBLE]]
-        .groupby(_KEY, observed=True)[MINUTES]
-        .sum()
-        .rename(COUNTABLE_MINUTES)
-    )
-    claimed = claims.groupby(_KEY, observed=True)[UNITS_CLAIMED].sum().rename(CLAIMED_UNITS)
+    index = day_index(lines, claims)
+    count = len(index.keys)
+    counted = ~lines[DUPLICATE].to_numpy(dtype=bool)
+    minutes = lines[MINUTES].to_numpy(dtype=np.int64)
+    eligible = counted & lines[ELIGIBLE].to_numpy(dtype=bool)
+    documented = day_sums(index.first, minutes * counted, count)
+    has_claim = np.bincount(index.second, minlength=count) > 0
+    exists = (day_sums(index.first, counted, count) > 0) | has_claim
+    # The day's reasons come from all its lines, duplicates included.
+    line_bits = np.zeros(count, dtype=np.int64)
+    np.bitwise_or.at(line_bits, index.first, bits_of_reasons(lines[REASONS]))
     days = (
-        pd.concat([documented, countable, claimed], axis=1, join="outer")
-        .reset_index()
+        index.keys.loc[exists]
+        .reset_index(drop=True)
         .astype(dict.fromkeys((PROVIDER_ID, CLIENT_ID), "str"))
     )
-    days[DOCUMENTED_MINUTES] = days[DOCUMENTED_MINUTES].fillna(0).astype("int64")
-    days[COUNTABLE_MINUTES] = days[COUNTABLE_MINUTES].fillna(0).astype("int64")
-    days[CLAIMED_UNITS] = days[CLAIMED_UNITS].fillna(0.0).astype("float64")
+    days[DOCUMENTED_MINUTES] = documented[exists].astype(np.int64)
+    days[COUNTABLE_MINUTES] = day_sums(index.first, minutes * eligible, count)[exists].astype(
+        np.int64
+    )
+    days[CLAIMED_UNITS] = day_sums(
+        index.second, claims[UNITS_CLAIMED].to_numpy(dtype=np.float64), count
+    )[exists]
     days[ALLOWABLE_UNITS] = allowable_units(days[COUNTABLE_MINUTES], config)
     days[VARIANCE_UNITS] = days[CLAIMED_UNITS] - days[ALLOWABLE_UNITS]
     days[STATUS] = day_status(days[DOCUMENTED_MINUTES], days[CLAIMED_UNITS], days[ALLOWABLE_UNITS])
-    days[REASONS] = day_reasons(days, lines, config)
-    days = with_money(days, rates, config)
-    return days.sort_values(_KEY, kind="stable").reset_index(drop=True)[list(CLIENT_DAYS_COLUMNS)]
+    days[REASONS] = day_reasons(days, line_bits[exists], config)
+    return with_money(days, rates, config)[list(CLIENT_DAYS_COLUMNS)]
 
 
 def below_minimum(days: pd.DataFrame, config: Config) -> pd.Series:
@@ -137,13 +168,11 @@ def below_minimum(days: pd.DataFrame, config: Config) -> pd.Series:
     return (days[COUNTABLE_MINUTES] > 0) & (days[COUNTABLE_MINUTES] < config.min_minutes)
 
 
-def day_reasons(days: pd.DataFrame, lines: pd.DataFrame, config: Config) -> pd.Series:
-    """The distinct codes of all a day's accepted lines (duplicates included), in RULES order."""
-    line_bits = group_bits(lines[_KEY], bits_of_reasons(lines[REASONS]))
-    merged = days[_KEY].merge(line_bits, on=_KEY, how="left")[_BITS]
+def day_reasons(days: pd.DataFrame, line_bits: np.ndarray, config: Config) -> pd.Series:
+    """The day's codes in RULES order: its lines' codes (`line_bits`, OR-ed), and BELOW_MINIMUM."""
     short = below_minimum(days, config).to_numpy().astype(np.int64)
-    bits = merged.fillna(0).to_numpy(dtype=np.int64) | (short << REASON_ORDER.index(BELOW_MINIMUM))
-    return pd.Series(reasons_text(bits), index=days.index, dtype="str")
+    bits = line_bits | (short << REASON_ORDER.index(BELOW_MINIMUM))
+    return pd.Series(reasons_text(bits), index=days.index)
 
 
 def with_money(days: pd.DataFrame, rates: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -168,20 +197,28 @@ def providers_without_rate(days: pd.DataFrame) -> tuple[str, ...]:
 def final_lines(lines: pd.DataFrame, days: pd.DataFrame, config: Config) -> pd.DataFrame:
     """The service lines with BELOW_MINIMUM on each eligible line of a day below the minimum."""
     short_days = days.loc[below_minimum(days, config), _KEY].assign(**{_BITS: True})
-    short = lines[_KEY].merge(short_days, on=_KEY, how="left")[_BITS].fillna(False).to_numpy(bool)
-    hit = short & lines[ELIGIBLE].to_numpy(dtype=bool)
-    reasons = lines[REASONS].to_numpy(dtype=object).copy()
-    prefix = np.where(reasons[hit] == "", "", reasons[hit] + REASON_SEPARATOR)
-    reasons[hit] = prefix + BELOW_MINIMUM
-    return lines.assign(**{REASONS: pd.array(reasons, dtype="str")})
+    # Only eligible lines of a client with a short day can be hit: join those alone.
+    short_client = pc.is_in(
+        pa.array(lines[CLIENT_ID].array), value_set=pa.array(short_days[CLIENT_ID].array)
+    )
+    candidate = np.flatnonzero(
+        lines[ELIGIBLE].to_numpy(dtype=bool) & short_client.to_numpy(zero_copy_only=False)
+    )
+    keys = lines[_KEY].iloc[candidate]
+    short = keys.merge(short_days, on=_KEY, how="left")[_BITS].fillna(False).to_numpy(bool)
+    hit = candidate[short]
+    reasons = lines[REASONS].copy()
+    before = reasons.iloc[hit]
+    after = before.where(before == "", before + REASON_SEPARATOR) + BELOW_MINIMUM
+    reasons.iloc[hit] = after.array
+    return lines.assign(**{REASONS: reasons})
 
 
 def day_warnings(lines: pd.DataFrame, claims: pd.DataFrame, config: Config) -> pd.DataFrame:
     """STAFF_DAY_OVER_LIMIT and MULTIPLE_CLAIM_LINES rows (WARNING_COLUMNS); units unchanged."""
     staff_key = [PROVIDER_ID, STAFF_ID, SERVICE_DATE]
-    staff = (
-        lines.loc[~lines[DUPLICATE]].groupby(staff_key, observed=True)[MINUTES].sum().reset_index()
-    )
+    counted = lines.loc[~lines[DUPLICATE], [*staff_key, MINUTES]]
+    staff = counted.groupby(staff_key, observed=True)[MINUTES].sum().reset_index()
     staff = staff.loc[staff[MINUTES] > config.staff_day_limit_minutes]
     staff_detail = (
         "staff "
