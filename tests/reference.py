@@ -410,14 +410,22 @@ def pipeline_outcome(
     """The vectorized rules, applied in the order pipeline.run applies them."""
     lines = service_lines(services, month, config)
     days = client_days(lines, claims, rates, config)
-    final = final_lines(lines, days, config)
+    return outcome_of_frames(
+        lines, final_lines(lines, days, config), days, day_warnings(lines, claims, config)
+    )
+
+
+def outcome_of_frames(
+    lines: pd.DataFrame, final: pd.DataFrame, days: pd.DataFrame, warnings: pd.DataFrame
+) -> Outcome:
+    """The pipeline's frames as plain values: §3 lines, final lines, client-days, warnings."""
     return Outcome(
         duplicate=[bool(x) for x in lines[DUPLICATE]],
         eligible=[bool(x) for x in final[ELIGIBLE]],
         line_reasons=[str(x) for x in lines[REASONS]],
         reasons=[str(x) for x in final[REASONS]],
         days=plain_records(days, list(CLIENT_DAYS_COLUMNS)),
-        warnings=warning_texts(day_warnings(lines, claims, config), DETAIL),
+        warnings=warning_texts(warnings, DETAIL),
         providers_without_rate=providers_without_rate(days),
     )
 
