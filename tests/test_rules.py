@@ -519,6 +519,25 @@ def test_the_rates_file_wins_over_the_default(run: Run) -> None:
     assert day[UNIT_RATE] == Decimal("12.34")
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="money.amount_cents multiplies quarters by rate micros in int64, which wraps silently",
+)
+def test_amounts_stay_exact_at_the_largest_rates_validation_accepts(config: Config) -> None:
+    # 3 claims rows of 24 units at $50 billion: 288 quarters × 5e16 micros overflows int64.
+    out = pipeline_outcome(
+        services_frame({MINUTES: 1440}),
+        claims_frame(*[{UNITS_CLAIMED: 24.0}] * 3),
+        rates_frame({PROVIDER: "50000000000"}),
+        MONTH,
+        config,
+    )
+    day = only_day(out)
+    assert day[CLAIMED_AMOUNT] == Decimal("3600000000000.00")
+    assert day[ALLOWABLE_AMOUNT] == Decimal("1200000000000.00")
+    assert day[DISALLOWED_AMOUNT] == Decimal("2400000000000.00")
+
+
 def test_totals_are_sums_of_rounded_amounts(config: Config) -> None:
     services = services_frame({MINUTES: 15}, {MINUTES: 15, CLIENT_ID: "C2"})
     claims = claims_frame({UNITS_CLAIMED: 0.25}, {UNITS_CLAIMED: 0.25, CLIENT_ID: "C2"})
