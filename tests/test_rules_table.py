@@ -14,8 +14,8 @@ def test_every_line_code_has_a_rule_and_every_rule_a_code() -> None:
 
 
 def test_day_and_warning_codes_are_the_ones_reconcile_applies() -> None:
-    assert (reconcile.BELOW_MINIMUM,) == codes(Kind.DAY)
-    assert (reconcile.STAFF_DAY_OVER_LIMIT, reconcile.MULTIPLE_CLAIM_LINES) == codes(Kind.WARNING)
+    assert codes(Kind.DAY) == (reconcile.BELOW_MINIMUM,)
+    assert codes(Kind.WARNING) == (reconcile.STAFF_DAY_OVER_LIMIT, reconcile.MULTIPLE_CLAIM_LINES)
 
 
 def test_below_minimum_is_the_last_reason() -> None:
