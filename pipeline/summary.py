@@ -35,8 +35,11 @@ def units(values: pd.Series) -> float:
 
 def reason_counts(lines: pd.DataFrame) -> dict[str, int]:
     """How many service lines carry each code, in rules-table order."""
-    exploded = lines[REASONS].str.split(REASON_SEPARATOR).explode()
-    counts = exploded[exploded != ""].value_counts()
+    # Few distinct reason texts: split those, not every line.
+    per_text = lines[REASONS].value_counts()
+    exploded = per_text.index.to_series().str.split(REASON_SEPARATOR).explode()
+    counts = per_text.reindex(exploded.index).groupby(exploded.to_numpy()).sum()
+    counts = counts[counts.index != ""]
     return {r.code: int(counts.get(r.code, 0)) for r in RULES if r.code in counts.index}
 
 
