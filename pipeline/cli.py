@@ -4,13 +4,13 @@ import os
 import sys
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from pipeline.config import load_config
 from pipeline.errors import PipelineError, UsageError
-from pipeline.result import Inputs, RunResult
+from pipeline.result import Inputs
 from schemas.columns import DISALLOWED_AMOUNT
 
 app = typer.Typer(
@@ -92,14 +92,11 @@ def say(quiet: bool, text: str) -> None:
         typer.echo(text)
 
 
-def run_summary(result: RunResult) -> str:
+def run_summary(month: str, totals: dict[str, Any]) -> str:
     """Counts only: no note text and no client IDs reach the terminal."""
-    from pipeline.summary import run_totals
-
-    totals = run_totals(result)
     disallowed = Decimal(totals[DISALLOWED_AMOUNT])
     return (
-        f"{result.month}: {totals['service_lines']:,} service lines, "
+        f"{month}: {totals['service_lines']:,} service lines, "
         f"{totals['client_days']:,} client-days, {totals['rows_rejected']:,} rows rejected, "
         f"{totals['files_rejected']} files rejected whole\n"
         f"units claimed {totals['units_claimed']:,.2f}, allowable "
@@ -127,12 +124,15 @@ def run(
     """Reconcile one month and write the workbooks, parquet files and run.json."""
     from pipeline.engine import month_result
     from pipeline.outputs import write_outputs
+    from pipeline.progress import progress_display
 
     inputs = month_inputs(month, services, claims, rates, data)
-    result = month_result(inputs, month, load_config(config), engine, scheduler)
-    target = out or Path("reports") / result.month
-    write_outputs(result, target, chosen_formats(formats))
-    say(quiet, run_summary(result) + f"\nwritten to {target}/")
+    chosen = chosen_formats(formats)
+    with progress_display(quiet) as progress:
+        result = month_result(inputs, month, load_config(config), engine, scheduler, progress)
+        target = out or Path("reports") / result.month
+        record = write_outputs(result, target, chosen, progress)
+    say(quiet, run_summary(result.month, record["totals"]) + f"\nwritten to {target}/")
     raise typer.Exit(1 if result.loaded.any_file_rejected else 0)
 
 

@@ -2,6 +2,7 @@
 
 from pipeline.config import Config
 from pipeline.errors import UsageError
+from pipeline.progress import SILENT, Progress
 from pipeline.result import Inputs, RunResult
 from pipeline.run import reconciled_month
 
@@ -9,7 +10,12 @@ ENGINES = ("pandas", "dask")
 
 
 def month_result(
-    inputs: Inputs, month: str, config: Config, engine: str, scheduler: str | None
+    inputs: Inputs,
+    month: str,
+    config: Config,
+    engine: str,
+    scheduler: str | None,
+    progress: Progress = SILENT,
 ) -> RunResult:
     """The reconciled month from the chosen engine; both give the same result."""
     if engine not in ENGINES:
@@ -19,5 +25,6 @@ def month_result(
     if engine == "dask":
         from pipeline.distributed import dask_month_result
 
+        progress.stage("Reconciling on Dask")
         return dask_month_result(inputs, month, config, scheduler)
-    return reconciled_month(inputs, month, config)
+    return reconciled_month(inputs, month, config, progress)

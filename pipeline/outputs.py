@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import asdict
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,11 @@ import pyarrow.parquet as pq
 
 from pipeline import money
 from pipeline.errors import OutputError, UsageError
+from pipeline.progress import SILENT, Progress
 from pipeline.report import funder_report, provider_report, report_providers
 from pipeline.result import Loaded, RunResult
 from pipeline.summary import run_totals
+from pipeline.workers import Job, available_cpus, job_results
 from pipeline.xlsx import write_workbook
 from schemas.columns import (
     ALLOWABLE_AMOUNT,
@@ -40,6 +43,7 @@ from schemas.columns import (
     ELIGIBLE,
     EXTERNAL_PARTICIPANTS,
     MINUTES,
+    PROVIDER_ID,
     REASONS,
     REJECTED_COLUMNS,
     SERVICE_DATE,
@@ -137,23 +141,50 @@ def month_start(month: str) -> datetime:
     return datetime.strptime(month, "%Y-%m")
 
 
-def write_workbooks(result: RunResult, staging: Path) -> dict[str, Any]:
-    """The funder's workbook and one per provider, into the staging folder."""
+def workbook_weights(result: RunResult, providers: Iterable[str]) -> dict[str, int]:
+    """Rows each provider's workbook holds, roughly: its service lines and client-days."""
+    rows = pd.concat([result.days[PROVIDER_ID], result.lines[PROVIDER_ID]]).value_counts()
+    return {p: int(rows.get(p, 0)) for p in providers}
+
+
+def write_workbooks(
+    result: RunResult, staging: Path, progress: Progress = SILENT
+) -> dict[str, Any]:
+    """The funder's workbook and one per provider, into the staging folder, in parallel."""
     created = month_start(result.month)
-    cells = write_workbook(funder_report(result), staging / FUNDER_WORKBOOK, created)
     folder = staging / PROVIDERS_DIR
     folder.mkdir()
     names = provider_file_names(report_providers(result))
-    for provider, name in names.items():
-        write_workbook(provider_report(result, provider), folder / name, created)
+    weights = workbook_weights(result, names)
+    jobs = [
+        Job(partial(funder_workbook, result, staging / FUNDER_WORKBOOK, created),
+            sum(weights.values())),
+        *(
+            Job(partial(provider_workbook, result, p, folder / n, created), weights[p])
+            for p, n in names.items()
+        ),
+    ]
+    progress.stage("Writing the workbooks", total=len(jobs))
+    cells = job_results(jobs, available_cpus(), progress.advance)
     return {
-        FUNDER_WORKBOOK: {"cells": cells},
+        FUNDER_WORKBOOK: {"cells": cells[0]},
         PROVIDERS_DIR: {p: f"{PROVIDERS_DIR}/{n}" for p, n in names.items()},
     }
 
 
-def write_tables(result: RunResult, staging: Path) -> dict[str, Any]:
+def funder_workbook(result: RunResult, path: Path, created: datetime) -> int:
+    """The funder's workbook at `path`; returns the cells written."""
+    return write_workbook(funder_report(result), path, created)
+
+
+def provider_workbook(result: RunResult, provider: str, path: Path, created: datetime) -> int:
+    """One provider's workbook at `path`; returns the cells written."""
+    return write_workbook(provider_report(result, provider), path, created)
+
+
+def write_tables(result: RunResult, staging: Path, progress: Progress = SILENT) -> dict[str, Any]:
     """The three parquet files, into the staging folder."""
+    progress.stage("Writing the parquet files")
     return {
         CLIENT_DAYS_FILE: {
             "rows": write_parquet(result.days, CLIENT_DAYS_SCHEMA, staging / CLIENT_DAYS_FILE)
@@ -233,7 +264,9 @@ def staged(out_dir: Path, build: Callable[[Path], list[str]], stale: Iterable[st
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def write_outputs(result: RunResult, out_dir: Path, formats: frozenset[str]) -> dict:
+def write_outputs(
+    result: RunResult, out_dir: Path, formats: frozenset[str], progress: Progress = SILENT
+) -> dict[str, Any]:
     """The chosen outputs and run.json into out_dir, replacing a previous run's wholly.
 
     Returns what run.json says. Outputs of a format not chosen this time are removed, so that
@@ -247,9 +280,9 @@ def write_outputs(result: RunResult, out_dir: Path, formats: frozenset[str]) -> 
     def build(staging: Path) -> list[str]:
         outputs: dict[str, Any] = {}
         if PARQUET in formats:
-            outputs.update(write_tables(result, staging))
+            outputs.update(write_tables(result, staging, progress))
         if XLSX in formats:
-            outputs.update(write_workbooks(result, staging))
+            outputs.update(write_workbooks(result, staging, progress))
         record.update(run_record(result, formats, outputs))
         (staging / RUN_FILE).write_text(json_text(record), encoding="utf-8")
         return [*(n for n in (*PARQUET_FILES, FUNDER_WORKBOOK, PROVIDERS_DIR) if n in outputs),

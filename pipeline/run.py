@@ -6,6 +6,7 @@ from pipeline import __version__
 from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.lines import service_lines
+from pipeline.progress import SILENT, Progress
 from pipeline.reconcile import client_days, day_warnings, final_lines, providers_without_rate
 from pipeline.result import Inputs, Loaded, RunResult
 from pipeline.validate import loaded_inputs
@@ -36,6 +37,11 @@ def reconciled(loaded: Loaded, month: str, config: Config) -> RunResult:
     )
 
 
-def reconciled_month(inputs: Inputs, month: str, config: Config) -> RunResult:
+def reconciled_month(
+    inputs: Inputs, month: str, config: Config, progress: Progress = SILENT
+) -> RunResult:
     """Load and validate the month's files, then reconcile them."""
-    return reconciled(loaded_inputs(inputs, config), billing_month(month), config)
+    progress.stage("Reading and checking the files")
+    loaded = loaded_inputs(inputs, config)
+    progress.stage("Applying the rules and reconciling")
+    return reconciled(loaded, billing_month(month), config)
