@@ -1,5 +1,6 @@
 """Column names and value domains of every frame, input and output: spelled here only."""
 
+from decimal import Decimal
 from typing import Final
 
 # Provenance, on every loaded row and every rejected record (SPEC §2).
@@ -56,6 +57,9 @@ TRUE_WORDS: Final = ("true", "yes", "y", "1")
 FALSE_WORDS: Final = ("false", "no", "n", "0")
 MAX_MINUTES: Final = 1440
 MAX_UNITS_CLAIMED: Final = 24
+# Dollars per hour unit: far above any contract, so a larger rate is a typo. At 24 units a row,
+# a month's amounts stay within int64 cents up to 3.8 billion claims rows.
+MAX_UNIT_RATE: Final = Decimal("1000000.00")
 UNIT_STEP: Final = 0.25
 MINUTES_PER_INCREMENT: Final = 15
 INCREMENTS_PER_UNIT: Final = 4

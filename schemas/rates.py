@@ -7,6 +7,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from pipeline.money import RATE_TYPE
+from schemas.columns import MAX_UNIT_RATE
 from schemas.sourced import SourcedModel, non_blank
 
 
@@ -14,4 +15,4 @@ class RatesModel(SourcedModel):
     """The dollars of one hour unit in a provider's contract (docs/DESIGN.md, Loaded.rates)."""
 
     provider_id: Series[str] = non_blank(unique=True)
-    unit_rate: Series[Annotated[pd.ArrowDtype, RATE_TYPE]] = pa.Field(gt=0)
+    unit_rate: Series[Annotated[pd.ArrowDtype, RATE_TYPE]] = pa.Field(gt=0, le=MAX_UNIT_RATE)

@@ -3,10 +3,13 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
+import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline import money
+from schemas.columns import MAX_UNIT_RATE, MAX_UNITS_CLAIMED
 
 
 def cents(units: list[float], rates: list[int | None]) -> list[object]:
@@ -40,6 +43,34 @@ def test_decimal_columns_round_trip() -> None:
     rate = money.as_rate(pd.Series([62_500_000], dtype="Int64"))
     assert rate.tolist() == [Decimal("62.500000")]
     assert money.micros_of(rate).tolist() == [62_500_000]
+
+
+def test_amounts_stay_exact_where_quarters_times_micros_overflows_int64() -> None:
+    # 2**38 quarters × 999,999,999,999 micros is about 2.7e23; the amount, 6.9e18 cents, fits:
+    # 68,719,476,736 units × $999,999.999999 = $68,719,476,735,931,280.523264.
+    assert cents([2**36], [money.micros(Decimal("999999.999999"))]) == [6_871_947_673_593_128_052]
+
+
+def test_a_billion_of_the_largest_claims_rows_stay_within_int64_cents() -> None:
+    units = MAX_UNITS_CLAIMED * 1_000_000_000
+    assert cents([units], [money.micros(MAX_UNIT_RATE)]) == [2_400_000_000_000_000_000]
+
+
+def test_an_amount_beyond_int64_cents_raises_instead_of_wrapping() -> None:
+    with pytest.raises(OverflowError, match="do not fit in int64 cents"):
+        cents([2.0**40, 0.25], [None, money.micros(MAX_UNIT_RATE)])
+
+
+def test_decimal_columns_are_exact_beyond_float64() -> None:
+    # 2**53 + 1 is the first integer float64 cannot hold.
+    assert money.as_amount(pd.Series([2**53 + 1], dtype="Int64")).tolist() == [
+        Decimal("90071992547409.93")
+    ]
+    assert money.as_rate(pd.Series([2**53 + 1], dtype="Int64")).tolist() == [
+        Decimal("9007199254.740993")
+    ]
+    with pytest.raises(pa.ArrowInvalid, match="does not fit"):
+        money.as_amount(pd.Series([10**18], dtype="Int64"))
 
 
 @settings(max_examples=200, deadline=None)

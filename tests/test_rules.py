@@ -57,6 +57,9 @@ from schemas.columns import (
     EXTERNAL_PARTICIPANTS,
     MAILING,
     MATCH,
+    MAX_MINUTES,
+    MAX_UNIT_RATE,
+    MAX_UNITS_CLAIMED,
     MINUTES,
     NO_DOCUMENTATION,
     NOT_CLAIMED,
@@ -519,23 +522,34 @@ def test_the_rates_file_wins_over_the_default(run: Run) -> None:
     assert day[UNIT_RATE] == Decimal("12.34")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="money.amount_cents multiplies quarters by rate micros in int64, which wraps silently",
-)
-def test_amounts_stay_exact_at_the_largest_rates_validation_accepts(config: Config) -> None:
-    # 3 claims rows of 24 units at $50 billion: 288 quarters × 5e16 micros overflows int64.
-    out = pipeline_outcome(
-        services_frame({MINUTES: 1440}),
-        claims_frame(*[{UNITS_CLAIMED: 24.0}] * 3),
-        rates_frame({PROVIDER: "50000000000"}),
-        MONTH,
-        config,
+def test_amounts_are_exact_at_the_largest_rate_and_units_validation_accepts(run: Run) -> None:
+    # Three claims rows of 24 units at $1,000,000.00 an hour, 1,440 minutes documented.
+    day = only_day(
+        run(
+            [{MINUTES: MAX_MINUTES}],
+            [{UNITS_CLAIMED: float(MAX_UNITS_CLAIMED)}] * 3,
+            rates={PROVIDER: str(MAX_UNIT_RATE)},
+        )
     )
-    day = only_day(out)
-    assert day[CLAIMED_AMOUNT] == Decimal("3600000000000.00")
-    assert day[ALLOWABLE_AMOUNT] == Decimal("1200000000000.00")
-    assert day[DISALLOWED_AMOUNT] == Decimal("2400000000000.00")
+    assert (day[CLAIMED_UNITS], day[ALLOWABLE_UNITS]) == (Decimal(72), Decimal(24))
+    assert day[CLAIMED_AMOUNT] == Decimal("72000000.00")
+    assert day[ALLOWABLE_AMOUNT] == Decimal("24000000.00")
+    assert day[DISALLOWED_AMOUNT] == Decimal("48000000.00")
+
+
+def test_half_a_cent_rounds_up_at_a_rate_near_the_largest(run: Run) -> None:
+    # 24.25 × 999,999.94 = 24,249,998.545 and 0.25 × 999,999.94 = 249,999.985: both halves go
+    # up (half-even would give .54 and .98).
+    day = only_day(
+        run(
+            [{MINUTES: MAX_MINUTES}],
+            [{UNITS_CLAIMED: 24.0}, {UNITS_CLAIMED: 0.25}],
+            rates={PROVIDER: "999999.94"},
+        )
+    )
+    assert day[CLAIMED_AMOUNT] == Decimal("24249998.55")
+    assert day[ALLOWABLE_AMOUNT] == Decimal("23999998.56")
+    assert day[DISALLOWED_AMOUNT] == Decimal("249999.99")
 
 
 def test_totals_are_sums_of_rounded_amounts(config: Config) -> None:

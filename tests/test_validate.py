@@ -247,6 +247,11 @@ RATE_CASES = [
     ("-60", Rejected(f"{RATE_RULE}; '-60' is not")),
     ("$60", Rejected(f"{RATE_RULE}; '$60' is not")),
     ("1,000.00", Rejected(f"{RATE_RULE}; '1,000.00' is not")),
+    # MAX_UNIT_RATE is the largest rate accepted; anything above is a typo.
+    ("1000000.00", Decimal("1000000")),
+    ("999999.999999", Decimal("999999.999999")),
+    ("1000000.000001", Rejected(f"{RATE_RULE}; '1000000.000001' is not")),
+    ("50000000000", Rejected(f"{RATE_RULE}; '50000000000' is not")),
 ]
 
 
@@ -365,6 +370,17 @@ def test_a_later_rate_of_the_same_provider_is_rejected_naming_the_first(tmp_path
         (2, 2, 0),
         (2, 1, 1),
     ]
+
+
+def test_a_rate_above_the_largest_is_one_rejected_record(tmp_path: Path) -> None:
+    # $60.00 typed without its point, with two zeros too many: 6,000,000 > MAX_UNIT_RATE.
+    path = csv_file(tmp_path, "rates.csv", [RATE, {PROVIDER_ID: "P2", UNIT_RATE: "6000000"}])
+    result = loaded_inputs(Inputs((), (), (path,)), default_config())
+    assert result.rates[PROVIDER_ID].tolist() == ["P1"]
+    assert result.rejected[[SOURCE_FILE, SOURCE_ROW, COLUMN, VALUE, ERROR]].values.tolist() == [
+        [str(path), 3, UNIT_RATE, "6000000", f"{RATE_RULE}; '6000000' is not"]
+    ]
+    assert [(f.rows_read, f.rows_accepted, f.rows_rejected) for f in result.files] == [(2, 1, 1)]
 
 
 def test_an_invalid_rate_does_not_hold_the_provider(tmp_path: Path) -> None:
