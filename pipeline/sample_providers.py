@@ -4,11 +4,7 @@ one's system writes its service log."""
 from dataclasses import dataclass
 
 from pipeline.errors import UsageError
-from schemas.columns import (
-    ACTIVITIES,
-    SERVICE_DATE,
-    SERVICES_COLUMNS,
-)
+from schemas.columns import ACTIVITIES, SERVICE_DATE, SERVICES_COLUMNS
 
 SERVICES, CLAIMS, RATES = "services", "claims", "rates"
 

@@ -39,12 +39,7 @@ from pipeline.sample_draws import (
     Quirk,
 )
 from pipeline.sample_providers import Provider
-from schemas.columns import (
-    ACTIVITIES,
-    CASE_STAFFING,
-    MAILING,
-    RESEARCH,
-)
+from schemas.columns import ACTIVITIES, CASE_STAFFING, MAILING, RESEARCH
 
 # Working columns of the numeric frames the text is rendered from.
 _P, _CLIENT, _STAFF, _DAY, _ACT, _MIN, _CS, _EXT, _NOTE, _HABIT, _QUIRK, _AGAIN, _Q = (
