@@ -38,6 +38,11 @@ _FORMULA_TAGS = (b"<f>", b"<f ", b":f>", b":f ")
 _ERROR_TYPE = b't="e"'
 UNSAVED_FORMULA = "the cell is a formula with no saved value; open and save the file in Excel"
 EXCEL_ERROR = "the cell shows an Excel error; correct it in Excel"
+PASSWORD_PROTECTED = "it is password-protected; save it without a password and send it again"
+# Excel saves a workbook with a password as an OLE compound file, not a zip: the encrypted
+# package sits beside an EncryptionInfo stream, whose directory name is UTF-16.
+_OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTION_INFO = "EncryptionInfo".encode("utf-16-le")
 _XML_ENTITIES = {"&lt;": "<", "&gt;": ">", "&quot;": '"', "&apos;": "'", "&amp;": "&"}
 _WHOLE_FLOAT = r"^(-?\d+)\.0$"
 _LETTERS = 26
@@ -107,8 +112,16 @@ def bad_cells(data: bytes, sheet: str) -> pd.DataFrame:
     return pd.concat(found, ignore_index=True).sort_values([ROW, COL], ignore_index=True)
 
 
+def _encrypted(data: bytes) -> bool:
+    """True for an Office file saved with a password to open it."""
+    return data.startswith(_OLE_SIGNATURE) and _ENCRYPTION_INFO in data
+
+
 def xlsx_grid(data: bytes, sheet: str | None) -> Grid:
     """The grid of the named sheet, or of the first sheet."""
+    # Told by its own marks, so the sentence does not hang on which encryptions calamine knows.
+    if _encrypted(data):
+        raise cannot_read(PASSWORD_PROTECTED)
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = book.sheet_names
@@ -119,7 +132,7 @@ def xlsx_grid(data: bytes, sheet: str | None) -> Grid:
         name = sheet if sheet is not None else names[0]
         rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
     except PasswordError:
-        raise cannot_read("it is password-protected; save it without a password") from None
+        raise cannot_read(PASSWORD_PROTECTED) from None
     except CalamineError as err:
         raise cannot_read(f"it is not a readable Excel workbook ({err})") from None
     frame = pd.DataFrame(rows, dtype=object)

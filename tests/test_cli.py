@@ -1,8 +1,10 @@
 """The command line as a user meets it: exit codes, one-line errors, no tracebacks."""
 
+import json
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from pipeline.cli import main
@@ -99,6 +101,37 @@ def test_a_file_rejected_whole_exits_1(
         "--quiet",
     )
     assert code == 1 and (out / "reconciliation.xlsx").exists()
+
+
+def test_a_password_protected_workbook_is_a_record_and_the_rest_is_reconciled(
+    monkeypatch: pytest.MonkeyPatch, month_dir: Path, tmp_path: Path
+) -> None:
+    locked = month_dir / "services_locked.xlsx"
+    fixture = Path(__file__).parent / "fixtures" / "messy" / "services_password.xlsx"
+    locked.write_bytes(fixture.read_bytes())
+    out = tmp_path / "out"
+    args = ["run", "--month", "2026-10", "--data", str(month_dir), "--out", str(out)]
+    assert reconcile(monkeypatch, *args, "--formats", "parquet", "--quiet") == 1
+    reason = (
+        "the file could not be read: it is password-protected; "
+        "save it without a password and send it again"
+    )
+    rejected = pd.read_parquet(out / "rejected_rows.parquet")
+    whole = rejected[rejected["source_file"] == str(locked)]
+    assert whole[["column", "value", "error"]].values.tolist() == [["", "", reason]]
+    assert whole["source_row"].isna().all()
+    # services.csv's bad-minutes row is still its own record; its other rows are reconciled.
+    assert rejected.loc[rejected["source_file"] != str(locked), "source_row"].tolist() == [5]
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["files_rejected_whole"] == [{"file": str(locked), "reason": reason}]
+    assert [(f["rows_read"], f["rows_accepted"]) for f in run["files"]] == [
+        (4, 3),
+        (0, 0),
+        (3, 3),
+        (1, 1),
+    ]
+    assert run["totals"]["client_days"] == 3
+    assert len(pd.read_parquet(out / "client_days.parquet")) == 3
 
 
 @pytest.mark.parametrize(

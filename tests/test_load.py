@@ -9,22 +9,28 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from pipeline.config import ColumnMap
+from pipeline.config import ColumnMap, default_config
 from pipeline.errors import InputError
 from pipeline.grid import UnreadableFileError
 from pipeline.grid_csv import decoded
 from pipeline.grid_xlsx import bad_cells
 from pipeline.load import LAYOUTS, RawTable, discovered_inputs, raw_table, run_names
+from pipeline.result import Inputs
+from pipeline.validate import loaded_inputs
 from schemas.columns import (
     CLAIMS_KIND,
     CLIENT_ID,
+    COLUMN,
+    ERROR,
     MINUTES,
     NOTE,
     SERVICE_DATE,
     SERVICE_ID,
     SERVICES_KIND,
+    SOURCE_FILE,
     SOURCE_ROW,
     START_TIME,
+    VALUE,
 )
 
 HEADER = (
@@ -32,6 +38,12 @@ HEADER = (
     "client_specific,external_participants,note"
 )
 ROW = "S1,P1,C1,T1,2026-10-05,phone,30,yes,0,Called"
+FIXTURES = Path(__file__).parent / "fixtures" / "messy"
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+PASSWORD_PROTECTED = (
+    "the file could not be read: it is password-protected; "
+    "save it without a password and send it again"
+)
 
 
 def read(path: Path, kind: str = SERVICES_KIND, column_map: ColumnMap | None = None) -> RawTable:
@@ -418,7 +430,12 @@ def test_xlsx_hidden_rows_and_merged_cells_are_read(tmp_path: Path) -> None:
     ("data", "reason"),
     [
         (b"PK\x03\x04 not really a zip", "it is not a readable Excel workbook"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "it is not a readable Excel workbook"),
+        (OLE_SIGNATURE + bytes(600), "it is not a readable Excel workbook"),
+        # The marks of an encrypted package with nothing real inside: still a password.
+        (
+            OLE_SIGNATURE + bytes(600) + "EncryptionInfo".encode("utf-16-le") + bytes(100),
+            "it is password-protected; save it without a password and send it again$",
+        ),
         (b"service_id,provider_id\n", "it is not a readable Excel workbook"),
     ],
 )
@@ -429,3 +446,18 @@ def test_a_corrupt_or_encrypted_workbook_is_unreadable(
     path.write_bytes(data)
     with pytest.raises(UnreadableFileError, match=f"^the file could not be read: {reason}"):
         read(path)
+
+
+def test_a_password_protected_workbook_is_one_record_for_the_whole_file() -> None:
+    # services_password.xlsx: a one-row services workbook encrypted by Excel's scheme (ECMA-376
+    # Agile, made with msoffcrypto-tool; the password is "secret").
+    path = FIXTURES / "services_password.xlsx"
+    assert path.read_bytes().startswith(OLE_SIGNATURE)
+    result = loaded_inputs(Inputs((path,), ()), default_config())
+    (report,) = result.files
+    assert (report.rows_read, report.rows_accepted, report.rows_rejected) == (0, 0, 0)
+    assert report.rejected_whole == PASSWORD_PROTECTED
+    (record,) = result.rejected.to_dict("records")
+    assert pd.isna(record.pop(SOURCE_ROW))
+    assert record == {SOURCE_FILE: str(path), COLUMN: "", VALUE: "", ERROR: PASSWORD_PROTECTED}
+    assert result.services.empty
