@@ -1,63 +1,57 @@
-"""Writes a report model as an .xlsx workbook: the only module that imports the spreadsheet library.
+"""Writes a report model as an .xlsx workbook (SpreadsheetML in a zip), a column at a time.
 
 Every sheet gets a bold, frozen, filterable header, readable widths and real number formats;
-text is always a string cell, never a formula.
+text is always an inline string cell, never a formula.
 """
 
-import contextlib
-from collections.abc import Callable, Sequence
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import IO
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import xlsxwriter
-from xlsxwriter.exceptions import FileCreateError
-from xlsxwriter.format import Format as CellFormat
-from xlsxwriter.worksheet import Worksheet
 
 from pipeline.report import Format, Report, Sheet, Table
+from pipeline.xlsx_xml import (
+    EXCEL_MAX_TEXT,
+    MAIN_NS,
+    REL_NS,
+    XML_DECLARATION,
+    Styles,
+    column_letter,
+    column_xml,
+    content_types_xml,
+    core_xml,
+    escaped_text,
+    root_rels_xml,
+    row_numbers,
+    rows_xml,
+    styles_xml,
+    workbook_rels_xml,
+    workbook_xml,
+)
+
+__all__ = ["EXCEL_MAX_TEXT", "write_workbook"]
 
 EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, header and titles included; tests shrink it
-EXCEL_MAX_TEXT = 32_767  # characters in one cell
-BATCH_ROWS = 50_000  # rows converted to Python values at a time
+BATCH_ROWS = 50_000  # rows turned into XML at a time, bounding the memory of a long sheet
 MIN_WIDTH = 6
 MAX_WIDTH = 60
 FILTER_BUTTON = 3  # characters the header's filter button covers
-NUMBER_FORMATS = {
-    Format.TEXT: "@",
-    Format.INTEGER: "#,##0",
-    Format.UNITS: "#,##0.00",
-    Format.MONEY: '"$"#,##0.00',
-    Format.RATE: '"$"#,##0.00####',
-    Format.DATE: "yyyy-mm-dd",
-}
 # Digits and separators beyond the integer part that each format adds to a number's width.
 EXTRA_CHARS = {Format.INTEGER: 1, Format.UNITS: 4, Format.MONEY: 5, Format.RATE: 9}
 DATE_WIDTH = 10
-EXCEL_EPOCH_OFFSET = 25_569  # Excel's serial number of 1970-01-01 (1900 date system)
-# Excel counts a 1900-02-29 that never was, so only serials from 1900-03-01 on are true dates;
-# an earlier date (a mistyped year) is written as ISO text instead of a wrong or negative date.
-FIRST_TRUE_SERIAL = 61
-OPTIONS = {
-    "constant_memory": True,
-    "strings_to_formulas": False,
-    "strings_to_numbers": False,
-    "strings_to_urls": False,
-    "use_zip64": True,  # only used when a sheet passes 4 GB; detail sheets of big months can
-}
-HEADER_STYLE = {"bold": True, "bottom": 1, "bg_color": "#DDE5F0", "valign": "top"}
-# Text sits one indent in from the left, so it never touches a right-aligned number beside it.
-ALIGN: dict[Format, dict[str, Any]] = {
-    Format.TEXT: {"align": "left", "indent": 1},
-    Format.DATE: {"align": "center"},
-}
-NUMBER_ALIGN = {"align": "right"}
 TEXT_WIDTH_FACTOR = 1.15  # proportional fonts: letters run wider than the digit a width counts
+DIGIT_PIXELS, CELL_PADDING_PIXELS = 7, 5  # Calibri 11, as Excel stores a column width
+ZIP64_BYTES = 2**31  # a sheet part that may pass this is written with zip64 sizes
+CELL_XML_BYTES = 64  # markup around one cell's value, for that estimate
+LAST_CELL = "XFD1048576"
+DEFAULT_CREATED = datetime(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -70,59 +64,19 @@ class Part:
     below: tuple[Table, ...]
 
 
-class Styles:
-    """The workbook's cell formats, made once each."""
+@dataclass(frozen=True)
+class Block:
+    """A table placed on a worksheet: its header's row (from 0) and its rows under it."""
 
-    def __init__(self, book: xlsxwriter.Workbook) -> None:
-        self.book = book
-        self.made: dict[tuple[Format, bool, bool], CellFormat] = {}
-        self.title = book.add_format({"bold": True, "font_size": 12})
-        self.caption = book.add_format({"bold": True, "italic": True})
-
-    def cell(self, fmt: Format, bold: bool = False, header: bool = False) -> CellFormat:
-        """A value cell's format, or (header) the bold header cell above such a column."""
-        key = (fmt, bold, header)
-        if key not in self.made:
-            props = {**ALIGN.get(fmt, NUMBER_ALIGN), "bold": bold}
-            if header:
-                props.update(HEADER_STYLE)
-            else:
-                props["num_format"] = NUMBER_FORMATS[fmt]
-            self.made[key] = self.book.add_format(props)
-        return self.made[key]
+    top: int
+    frame: pd.DataFrame
+    formats: list[Format]
+    bold_rows: frozenset[int]
+    caption: str = ""
 
 
 def column_formats(frame: pd.DataFrame, table: Sheet | Table) -> list[Format]:
     return [table.formats.get(c, Format.TEXT) for c in frame.columns]
-
-
-def cell_values(values: pd.Series, fmt: Format) -> list[Any]:
-    """The values as the writer takes them: str, int or float; None (an empty cell) for NA or ""."""
-    arrow = pa.array(values, from_pandas=True)
-    if fmt is Format.TEXT:
-        text = pc.utf8_slice_codeunits(arrow.cast(pa.string()), 0, EXCEL_MAX_TEXT)
-        return pc.if_else(pc.equal(text, ""), None, text).to_pylist()
-    if fmt is Format.INTEGER:
-        return arrow.cast(pa.int64()).to_pylist()
-    if fmt is Format.DATE:
-        dates = arrow.cast(pa.date32())
-        serials = pc.add(pc.cast(pc.cast(dates, pa.int32()), pa.int64()), EXCEL_EPOCH_OFFSET)
-        early = pc.fill_null(pc.less(serials, FIRST_TRUE_SERIAL), False).to_numpy(False)
-        cells = np.array(serials.to_pylist(), dtype=object)
-        cells[early] = np.array(pc.strftime(dates.filter(early), "%Y-%m-%d").to_pylist())
-        return cells.tolist()
-    return arrow.cast(pa.float64()).to_pylist()
-
-
-def write_date(ws: Worksheet) -> Callable[..., int]:
-    """A writer for a date column: serial numbers as dates, text (dates Excel lacks) as text."""
-
-    def write(row: int, col: int, value: float | str, cell_format: CellFormat) -> int:
-        if isinstance(value, str):
-            return ws.write_string(row, col, value, cell_format)
-        return ws.write_number(row, col, value, cell_format)
-
-    return write
 
 
 def value_width(values: pd.Series, fmt: Format) -> int:
@@ -159,6 +113,23 @@ def column_widths(sheet: Sheet) -> list[float]:
     return [float(min(MAX_WIDTH, max(MIN_WIDTH, w + 1))) for w in widths]
 
 
+def stored_width(width: float) -> float:
+    """A width in characters as Excel stores it: whole pixels plus the cell padding."""
+    pixels = int(width * DIGIT_PIXELS + 0.5) + CELL_PADDING_PIXELS
+    return int(pixels / DIGIT_PIXELS * 256) / 256
+
+
+def width_runs(widths: list[float]) -> list[tuple[int, int, float]]:
+    """Neighbouring columns of one width as (first, last, width): one <col> element each."""
+    runs: list[tuple[int, int, float]] = []
+    for c, width in enumerate(widths):
+        if runs and runs[-1][2] == width:
+            runs[-1] = (runs[-1][0], c, width)
+        else:
+            runs.append((c, c, width))
+    return runs
+
+
 def below_rows(tables: tuple[Table, ...]) -> int:
     """Rows the tables below the main one take: a blank row, a caption, a header, the rows."""
     return sum(2 + bool(t.title) + len(t.frame) for t in tables)
@@ -188,88 +159,182 @@ def sheet_parts(sheet: Sheet) -> list[Part]:
     ]
 
 
-def write_table(
-    ws: Worksheet,
-    styles: Styles,
-    top: int,
-    frame: pd.DataFrame,
-    formats: Sequence[Format],
-    bold_rows: frozenset[int],
-) -> int:
-    """The header at row `top` and the rows under it; returns the cells written."""
-    for c, (column, fmt) in enumerate(zip(frame.columns, formats, strict=True)):
-        ws.write_string(top, c, str(column), styles.cell(fmt, header=True))
-    plain = [styles.cell(f) for f in formats]
-    bold = [styles.cell(f, bold=True) for f in formats]
-    by_format = {Format.TEXT: ws.write_string, Format.DATE: write_date(ws)}
-    writers: list[Callable[..., int]] = [by_format.get(f, ws.write_number) for f in formats]
-    cells = len(frame.columns)
-    # Batches bound the memory of the Python values of a million-row sheet.
-    for start in range(0, len(frame), BATCH_ROWS):
-        batch = frame.iloc[start : start + BATCH_ROWS]
-        columns = [cell_values(batch[c], f) for c, f in zip(batch.columns, formats, strict=True)]
-        cells += sum(len(v) - v.count(None) for v in columns)
-        # One call per cell is the library's interface; values were converted column-wise.
-        for r, row in enumerate(zip(*columns, strict=True), start=start):
-            styled = bold if r in bold_rows else plain
-            for c, value in enumerate(row):
-                if value is not None:
-                    writers[c](top + 1 + r, c, value, styled[c])
-    return cells
-
-
-def write_part(ws: Worksheet, styles: Styles, sheet: Sheet, part: Part, widths: list[float]) -> int:
-    """One worksheet: titles, main table (frozen header, autofilter), then the tables below."""
-    for c, width in enumerate(widths):
-        ws.set_column(c, c, width)
-    for r, title in enumerate(sheet.title_rows):
-        ws.write_string(r, 0, title, styles.title)
+def part_blocks(sheet: Sheet, part: Part) -> list[Block]:
+    """The part's tables where they go: the main one under the titles, each further one
+    after a blank row (and its caption)."""
     header = len(sheet.title_rows)
-    formats = column_formats(part.frame, sheet)
-    cells = len(sheet.title_rows)
-    cells += write_table(ws, styles, header, part.frame, formats, part.bold_rows)
-    ws.freeze_panes(header + 1, 0)
-    ws.repeat_rows(header)
-    ws.set_landscape()
-    ws.fit_to_pages(1, 0)
-    ws.autofilter(header, 0, header + len(part.frame), len(part.frame.columns) - 1)
+    blocks = [Block(header, part.frame, column_formats(part.frame, sheet), part.bold_rows)]
     row = header + len(part.frame) + 2
     for table in part.below:
-        if table.title:
-            ws.write_string(row, 0, table.title, styles.caption)
-            row += 1
-            cells += 1
-        cells += write_table(
-            ws, styles, row, table.frame, column_formats(table.frame, table), table.bold_rows
-        )
-        row += len(table.frame) + 2
-    # IDs such as 007 are text on purpose; hide Excel's "number stored as text" markers.
-    ws.ignore_errors({"number_stored_as_text": "A1:XFD1048576"})
+        top = row + bool(table.title)
+        formats = column_formats(table.frame, table)
+        blocks.append(Block(top, table.frame, formats, table.bold_rows, table.title))
+        row = top + len(table.frame) + 2
+    return blocks
+
+
+def cell(ref: str, style: int, text: str) -> str:
+    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{escaped_text(text)}</t></is></c>'
+
+
+def header_xml(block: Block) -> str:
+    """The caption row (if any) and the header row of a table."""
+    row = block.top + 1
+    caption = (
+        f'<row r="{row - 1}">{cell(f"A{row - 1}", Styles.CAPTION, block.caption)}</row>'
+        if block.caption
+        else ""
+    )
+    cells = "".join(
+        cell(f"{column_letter(c)}{row}", Styles.cell(fmt, header=True), str(name))
+        for c, (name, fmt) in enumerate(zip(block.frame.columns, block.formats, strict=True))
+    )
+    return f'{caption}<row r="{row}">{cells}</row>'
+
+
+def block_rows(block: Block) -> Iterator[tuple[bytes, int]]:
+    """The table's data rows as XML, a batch at a time, with the cells each batch holds."""
+    for start in range(0, len(block.frame), BATCH_ROWS):
+        batch = block.frame.iloc[start : start + BATCH_ROWS]
+        rows = row_numbers(block.top + 2 + start, len(batch))
+        bold = pa.array(np.isin(np.arange(start, start + len(batch)), list(block.bold_rows)))
+        cells = []
+        for c, (column, fmt) in enumerate(zip(batch.columns, block.formats, strict=True)):
+            refs = pc.binary_join_element_wise(column_letter(c), rows, "")
+            styles = pc.if_else(bold, str(Styles.cell(fmt, bold=True)), str(Styles.cell(fmt)))
+            values = pa.array(batch[column], from_pandas=True)
+            cells.append(column_xml(values, fmt, refs, styles))
+        yield rows_xml(rows, cells), sum(len(c) - c.null_count for c in cells)
+
+
+def quoted(sheet_name: str) -> str:
+    return "'" + sheet_name.replace("'", "''") + "'"
+
+
+def sheet_head(sheet: Sheet, blocks: list[Block], widths: list[float], first: bool) -> str:
+    """The worksheet's XML up to its rows: extent, frozen header, column widths."""
+    frozen = len(sheet.title_rows) + 1
+    last_row = max(b.top + len(b.frame) for b in blocks) + 1
+    last_column = column_letter(max(len(b.frame.columns) for b in blocks) - 1)
+    cols = "".join(
+        f'<col min="{first + 1}" max="{last + 1}" width="{stored_width(w)}" customWidth="1"/>'
+        for first, last, w in width_runs(widths)
+    )
+    selected = ' tabSelected="1"' if first else ""
+    titles = "".join(
+        f'<row r="{r + 1}">{cell(f"A{r + 1}", Styles.TITLE, t)}</row>'
+        for r, t in enumerate(sheet.title_rows)
+    )
+    return (
+        f'{XML_DECLARATION}<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
+        f'<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr><dimension ref="A1:{last_column}'
+        f'{last_row}"/><sheetViews><sheetView{selected} workbookViewId="0"><pane ySplit='
+        f'"{frozen}" topLeftCell="A{frozen + 1}" activePane="bottomLeft" state="frozen"/>'
+        '<selection pane="bottomLeft"/></sheetView></sheetViews>'
+        f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>{titles}'
+    )
+
+
+def filter_ref(block: Block) -> str:
+    """The main table's header and rows, as the autofilter covers them."""
+    last = column_letter(len(block.frame.columns) - 1)
+    return f"A{block.top + 1}:{last}{block.top + 1 + len(block.frame)}"
+
+
+def sheet_tail(main: Block) -> str:
+    return (
+        f'</sheetData><autoFilter ref="{filter_ref(main)}"/><pageMargins left="0.7" '
+        'right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        '<pageSetup fitToHeight="0" orientation="landscape"/><ignoredErrors>'
+        # IDs such as 007 are text on purpose; hide Excel's "number stored as text" markers.
+        f'<ignoredError sqref="A1:{LAST_CELL}" numberStoredAsText="1"/></ignoredErrors>'
+        "</worksheet>"
+    )
+
+
+def write_sheet(
+    out: IO[bytes], sheet: Sheet, blocks: list[Block], widths: list[float], first: bool
+) -> int:
+    """One worksheet's XML into `out`; returns the cells written."""
+    out.write(sheet_head(sheet, blocks, widths, first).encode())
+    cells = len(sheet.title_rows)
+    for block in blocks:
+        out.write(header_xml(block).encode())
+        cells += len(block.frame.columns) + bool(block.caption)
+        for xml, count in block_rows(block):
+            out.write(xml)
+            cells += count
+    out.write(sheet_tail(blocks[0]).encode())
     return cells
+
+
+def may_pass_zip64(blocks: list[Block]) -> bool:
+    """Whether a sheet's XML could pass the plain zip size limit (only for huge sheets)."""
+    size = sum(
+        int(b.frame.memory_usage(index=False, deep=True).sum())
+        + len(b.frame) * len(b.frame.columns) * CELL_XML_BYTES
+        for b in blocks
+    )
+    return size > ZIP64_BYTES
 
 
 def write_workbook(report: Report, path: Path, created: datetime | None = None) -> int:
     """The report as an .xlsx file at `path`; returns the number of cells written.
 
-    `created` fixes the file's creation date, so that the same report gives the same bytes.
+    `created` fixes the file's dates, so that the same report gives the same bytes.
     """
-    book = xlsxwriter.Workbook(str(path), OPTIONS)
-    book.set_properties({"created": created or datetime(2000, 1, 1)})
-    styles = Styles(book)
+    created = created or DEFAULT_CREATED
+    layout = [
+        (sheet, widths, part, part_blocks(sheet, part))
+        for sheet, widths in ((s, column_widths(s)) for s in report)
+        for part in sheet_parts(sheet)
+    ]
+    names = [part.name for _, _, part, _ in layout]
+    defined = [
+        definition
+        for index, (_, _, part, blocks) in enumerate(layout)
+        for definition in (
+            (
+                "_xlnm._FilterDatabase",
+                index,
+                f"{quoted(part.name)}!{dollar_ref(filter_ref(blocks[0]))}",
+                True,
+            ),
+            (
+                "_xlnm.Print_Titles",
+                index,
+                f"{quoted(part.name)}!${blocks[0].top + 1}:${blocks[0].top + 1}",
+                False,
+            ),
+        )
+    ]
+
+    def entry(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=created.timetuple()[:6])
+        info.compress_type = zipfile.ZIP_DEFLATED
+        return info
+
     cells = 0
-    try:
-        for sheet in report:
-            widths = column_widths(sheet)
-            for part in sheet_parts(sheet):
-                cells += write_part(book.add_worksheet(part.name), styles, sheet, part, widths)
-    except BaseException:
-        # Closing releases the library's temporary files; the caller discards the output.
-        with contextlib.suppress(Exception):
-            book.close()
-        raise
-    try:
-        book.close()
-    except FileCreateError as err:
-        cause = err.args[0] if err.args else None
-        raise cause if isinstance(cause, OSError) else OSError(str(err)) from None
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, text in (
+            ("[Content_Types].xml", content_types_xml(len(names))),
+            ("_rels/.rels", root_rels_xml()),
+            ("docProps/core.xml", core_xml(created)),
+            ("xl/workbook.xml", workbook_xml(names, defined)),
+            ("xl/_rels/workbook.xml.rels", workbook_rels_xml(len(names))),
+            ("xl/styles.xml", styles_xml()),
+        ):
+            book.writestr(entry(name), text)
+        for index, (sheet, widths, _, blocks) in enumerate(layout):
+            part_name = f"xl/worksheets/sheet{index + 1}.xml"
+            with book.open(entry(part_name), "w", force_zip64=may_pass_zip64(blocks)) as out:
+                cells += write_sheet(out, sheet, blocks, widths, first=index == 0)
     return cells
+
+
+def dollar_ref(ref: str) -> str:
+    """A1:O922 as $A$1:$O$922."""
+    return ":".join(
+        "$" + "".join(c for c in end if c.isalpha()) + "$" + "".join(c for c in end if c.isdigit())
+        for end in ref.split(":")
+    )

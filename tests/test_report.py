@@ -345,3 +345,16 @@ def test_writing_in_small_batches_gives_the_same_workbook(
     path = tmp_path / "batched.xlsx"
     write_workbook(funder_report(sample_result()), path)
     check_golden(path, "funder")
+
+
+def test_text_is_escaped_for_xml_and_never_a_formula(tmp_path: Path) -> None:
+    texts = ["<&>\"'", "=SUM(A1)", "+1", "-2", "@x", "\tT", " lead", "trail ", "a\nb", "é 😀"]
+    # XML cannot hold these; Excel's _xHHHH_ escape carries them (and escapes a literal one).
+    excel_escaped = {"a\x01b": "a_x0001_b", "\rcr": "_x000D_cr", "_x0041_": "_x005F_x0041_"}
+    frame = pd.DataFrame({"note": pd.Series([*texts, *excel_escaped], dtype="str")})
+    path = tmp_path / "text.xlsx"
+    write_workbook((Sheet("Notes", frame, {}),), path)
+    ws = openpyxl.load_workbook(path)["Notes"]
+    cells = [ws.cell(row, 1) for row in range(2, 2 + len(frame))]
+    assert [c.value for c in cells] == [*texts, *excel_escaped.values()]
+    assert {c.data_type for c in cells} == {"s"}
