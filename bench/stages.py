@@ -25,17 +25,6 @@ def timed(clock: dict[str, float], name: str, func: Callable[..., Any]) -> Calla
     return run
 
 
-def counted(tally: dict[str, int], func: Callable[..., int]) -> Callable[..., int]:
-    """`write_workbook`, adding the cells it reports to tally["cells"]."""
-
-    def run(*args: Any, **kwargs: Any) -> int:
-        cells = func(*args, **kwargs)
-        tally["cells"] += cells
-        return cells
-
-    return run
-
-
 def stage_times(data: Path, month: str, out: Path, formats: frozenset[str]) -> dict[str, Any]:
     """Run the month as `reconcile run` does and time each stage: imports, load+validate,
     rules (service_lines), reconcile (the rest of `reconciled`), parquet, workbooks."""
@@ -47,14 +36,10 @@ def stage_times(data: Path, month: str, out: Path, formats: frozenset[str]) -> d
     from pipeline.validate import loaded_inputs
 
     clock["imports"] = perf_counter() - start
-    tally = {"cells": 0}
     # The stages are the pipeline's own functions, wrapped where the pipeline looks them up.
     run.service_lines = timed(clock, "rules", run.service_lines)
     outputs.write_tables = timed(clock, "parquet", outputs.write_tables)
-    outputs.write_workbooks = timed(
-        clock, "workbooks", outputs.write_workbooks
-    )
-    outputs.write_workbook = counted(tally, outputs.write_workbook)
+    outputs.write_workbooks = timed(clock, "workbooks", outputs.write_workbooks)
 
     config = default_config()
     loaded = timed(clock, "load_validate", loaded_inputs)(discovered_inputs(data, month), config)
@@ -62,14 +47,14 @@ def stage_times(data: Path, month: str, out: Path, formats: frozenset[str]) -> d
     result = run.reconciled(loaded, run.billing_month(month), config)
     clock["reconcile"] = perf_counter() - began - clock["rules"]
     began = perf_counter()
-    outputs.write_outputs(result, out, formats)
+    record = outputs.write_outputs(result, out, formats)
     clock["run_json"] = perf_counter() - began - clock.get("parquet", 0) - clock.get("workbooks", 0)
     return {
         "stages": clock,
         "total": perf_counter() - start,
         "service_lines": len(result.lines),
         "client_days": len(result.days),
-        "workbook_cells": tally["cells"],
+        "workbook_cells": record["outputs"].get(outputs.WORKBOOK_CELLS, 0),
     }
 
 

@@ -65,6 +65,7 @@ REJECTED_FILE = "rejected_rows.parquet"
 RUN_FILE = "run.json"
 PARQUET_FILES = (CLIENT_DAYS_FILE, SERVICE_LINES_FILE, REJECTED_FILE)
 STAGING_PREFIX = ".reconcile-staging-"
+WORKBOOK_CELLS = "workbook_cells"  # every workbook's cells together, in run.json's outputs
 
 _TYPES: dict[str, pa.DataType] = {
     SOURCE_ROW: pa.int64(),
@@ -169,6 +170,7 @@ def write_workbooks(
     return {
         FUNDER_WORKBOOK: {"cells": cells[0]},
         PROVIDERS_DIR: {p: f"{PROVIDERS_DIR}/{n}" for p, n in names.items()},
+        WORKBOOK_CELLS: sum(cells),
     }
 
 
