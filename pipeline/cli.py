@@ -122,7 +122,7 @@ def run(
     quiet: Quiet = False,
 ) -> None:
     """Reconcile one month and write the workbooks, parquet files and run.json."""
-    from pipeline.engine import month_result
+    from pipeline.engine import DASK, month_result
     from pipeline.outputs import write_outputs
     from pipeline.progress import progress_display
 
@@ -131,7 +131,7 @@ def run(
     with progress_display(quiet) as progress:
         result = month_result(inputs, month, load_config(config), engine, scheduler, progress)
         target = out or Path("reports") / result.month
-        record = write_outputs(result, target, chosen, progress)
+        record = write_outputs(result, target, chosen, progress, engine == DASK)
     say(quiet, run_summary(result.month, record["totals"]) + f"\nwritten to {target}/")
     raise typer.Exit(1 if result.loaded.any_file_rejected else 0)
 

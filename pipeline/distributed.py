@@ -7,18 +7,15 @@ import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from operator import attrgetter
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pyarrow.dataset as ds
 
 from pipeline import __version__
 from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.lines import service_lines
-from pipeline.outputs import CLIENT_DAYS_SCHEMA, SERVICE_LINES_SCHEMA, arrow_table, staged
 from pipeline.reconcile import client_days, day_warnings, final_lines, providers_without_rate
 from pipeline.result import FileReport, Inputs, Loaded, RunResult
 from pipeline.rules import Kind, codes
@@ -220,35 +217,3 @@ def month_result_on_dask(client: "Client", inputs: Inputs, month: str, config: C
         version=__version__,
         providers_without_rate=providers_without_rate(days_pd),
     )
-
-
-PARTITIONED_TABLES = {
-    "client_days": CLIENT_DAYS_SCHEMA,
-    "service_lines": SERVICE_LINES_SCHEMA,
-}
-
-
-def write_partitioned_parquet(result: RunResult, out_dir: Path) -> dict[str, Any]:
-    """client_days and service_lines as parquet datasets partitioned by provider
-    (`client_days/provider_id=PRV-A/part-0.parquet`), replacing a previous run's; returns the
-    rows and providers written. Readers that want one provider read only its folder."""
-    frames = {"client_days": result.days, "service_lines": result.lines}
-    written: dict[str, Any] = {}
-
-    def build(staging: Path) -> list[str]:
-        for name, schema in PARTITIONED_TABLES.items():
-            ds.write_dataset(
-                arrow_table(frames[name], schema),
-                staging / name,
-                format="parquet",
-                partitioning=[PROVIDER_ID],
-                partitioning_flavor="hive",
-            )
-            written[name] = {
-                "rows": len(frames[name]),
-                "providers": int(frames[name][PROVIDER_ID].nunique()),
-            }
-        return list(PARTITIONED_TABLES)
-
-    staged(out_dir, build)
-    return written

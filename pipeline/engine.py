@@ -6,7 +6,8 @@ from pipeline.progress import SILENT, Progress
 from pipeline.result import Inputs, RunResult
 from pipeline.run import reconciled_month
 
-ENGINES = ("pandas", "dask")
+PANDAS, DASK = "pandas", "dask"
+ENGINES = (PANDAS, DASK)
 
 
 def month_result(
@@ -20,9 +21,9 @@ def month_result(
     """The reconciled month from the chosen engine; both give the same result."""
     if engine not in ENGINES:
         raise UsageError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
-    if scheduler and engine != "dask":
+    if scheduler and engine != DASK:
         raise UsageError("--scheduler needs --engine dask")
-    if engine == "dask":
+    if engine == DASK:
         from pipeline.distributed import dask_month_result
 
         progress.stage("Reconciling on Dask")

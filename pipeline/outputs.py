@@ -19,6 +19,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from pipeline import money
@@ -64,6 +65,11 @@ SERVICE_LINES_FILE = "service_lines.parquet"
 REJECTED_FILE = "rejected_rows.parquet"
 RUN_FILE = "run.json"
 PARQUET_FILES = (CLIENT_DAYS_FILE, SERVICE_LINES_FILE, REJECTED_FILE)
+# With --engine dask, the detail tables also as datasets partitioned by provider.
+CLIENT_DAYS_DIR = "client_days"
+SERVICE_LINES_DIR = "service_lines"
+PARTITIONED_DIRS = (CLIENT_DAYS_DIR, SERVICE_LINES_DIR)
+PARTITIONED = "partitioned_by_provider"
 STAGING_PREFIX = ".reconcile-staging-"
 WORKBOOK_CELLS = "workbook_cells"  # every workbook's cells together, in run.json's outputs
 
@@ -202,6 +208,24 @@ def write_tables(result: RunResult, staging: Path, progress: Progress = SILENT) 
     }
 
 
+def write_partitioned_tables(result: RunResult, staging: Path) -> dict[str, Any]:
+    """client_days and service_lines as parquet datasets partitioned by provider
+    (`client_days/provider_id=PRV-A/part-0.parquet`), for readers that want one provider."""
+    frames = {CLIENT_DAYS_DIR: result.days, SERVICE_LINES_DIR: result.lines}
+    schemas = {CLIENT_DAYS_DIR: CLIENT_DAYS_SCHEMA, SERVICE_LINES_DIR: SERVICE_LINES_SCHEMA}
+    written: dict[str, Any] = {}
+    for name, frame in frames.items():
+        ds.write_dataset(
+            arrow_table(frame, schemas[name]),
+            staging / name,
+            format="parquet",
+            partitioning=[PROVIDER_ID],
+            partitioning_flavor="hive",
+        )
+        written[name] = {"rows": len(frame), "providers": int(frame[PROVIDER_ID].nunique())}
+    return {PARTITIONED: written}
+
+
 def run_record(
     result: RunResult, formats: frozenset[str], outputs: dict[str, Any]
 ) -> dict[str, Any]:
@@ -267,32 +291,41 @@ def staged(out_dir: Path, build: Callable[[Path], list[str]], stale: Iterable[st
 
 
 def write_outputs(
-    result: RunResult, out_dir: Path, formats: frozenset[str], progress: Progress = SILENT
+    result: RunResult,
+    out_dir: Path,
+    formats: frozenset[str],
+    progress: Progress = SILENT,
+    partitioned: bool = False,
 ) -> dict[str, Any]:
     """The chosen outputs and run.json into out_dir, replacing a previous run's wholly.
 
+    `partitioned` adds the detail tables as provider-partitioned datasets to the parquet files.
     Returns what run.json says. Outputs of a format not chosen this time are removed, so that
     the folder never mixes two runs.
     """
     unknown = sorted(formats - set(FORMATS))
     if unknown:
         raise UsageError(f"unknown output format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    partitioned = partitioned and PARQUET in formats
     record: dict[str, Any] = {}
 
     def build(staging: Path) -> list[str]:
         outputs: dict[str, Any] = {}
         if PARQUET in formats:
             outputs.update(write_tables(result, staging, progress))
+        if partitioned:
+            outputs.update(write_partitioned_tables(result, staging))
         if XLSX in formats:
             outputs.update(write_workbooks(result, staging, progress))
         record.update(run_record(result, formats, outputs))
         (staging / RUN_FILE).write_text(json_text(record), encoding="utf-8")
-        return [*(n for n in (*PARQUET_FILES, FUNDER_WORKBOOK, PROVIDERS_DIR) if n in outputs),
-                RUN_FILE]
+        written = [n for n in (*PARQUET_FILES, FUNDER_WORKBOOK, PROVIDERS_DIR) if n in outputs]
+        return [*written, *(PARTITIONED_DIRS if partitioned else ()), RUN_FILE]
 
     stale = [
         *(PARQUET_FILES if PARQUET not in formats else ()),
         *((FUNDER_WORKBOOK, PROVIDERS_DIR) if XLSX not in formats else ()),
+        *(PARTITIONED_DIRS if not partitioned else ()),
     ]
     staged(out_dir, build, stale)
     return record

@@ -18,11 +18,16 @@ from pipeline.distributed import (
     dask_month_result,
     in_warning_order,
     with_helpers,
-    write_partitioned_parquet,
 )
 from pipeline.errors import InputError, UsageError
 from pipeline.load import discovered_inputs
-from pipeline.outputs import CLIENT_DAYS_FILE, REJECTED_FILE, SERVICE_LINES_FILE
+from pipeline.outputs import (
+    CLIENT_DAYS_FILE,
+    PARTITIONED,
+    REJECTED_FILE,
+    SERVICE_LINES_FILE,
+    write_outputs,
+)
 from pipeline.result import RunResult
 from pipeline.run import reconciled_month
 from pipeline.sample import write_sample
@@ -134,8 +139,14 @@ def test_cli_on_a_scheduler_writes_what_the_pandas_engine_writes(
     for name in (CLIENT_DAYS_FILE, SERVICE_LINES_FILE, REJECTED_FILE):
         dask_table, pandas_table = (pq.read_table(tmp_path / e / name) for e in ("dask", "pandas"))
         assert dask_table.equals(pandas_table)
-    run = [json.loads((tmp_path / e / "run.json").read_text()) for e in ("dask", "pandas")]
-    assert run[0] == run[1]
+    dask_run, pandas_run = (json.loads((tmp_path / e / "run.json").read_text())
+                            for e in ("dask", "pandas"))
+    # The dask engine adds the detail tables partitioned by provider; all else is the same.
+    partitioned = dask_run["outputs"].pop(PARTITIONED)
+    assert dask_run == pandas_run
+    assert partitioned["service_lines"]["rows"] == pq.read_table(
+        tmp_path / "dask" / "service_lines"
+    ).num_rows == pandas_run["totals"]["service_lines"]
 
 
 def test_partition_is_a_function_of_the_provider_alone() -> None:
@@ -209,7 +220,8 @@ def test_a_missing_file_is_an_input_error_from_the_cluster(
 def test_partitioned_parquet_holds_each_provider_in_its_folder(
     pandas_result: RunResult, tmp_path: Path
 ) -> None:
-    written = write_partitioned_parquet(pandas_result, tmp_path)
+    record = write_outputs(pandas_result, tmp_path, frozenset({"parquet"}), partitioned=True)
+    written = record["outputs"][PARTITIONED]
     assert written["client_days"] == {"rows": len(pandas_result.days), "providers": 3}
     folders = sorted(p.name for p in (tmp_path / "service_lines").iterdir())
     assert folders == ["provider_id=PRV-A", "provider_id=PRV-B", "provider_id=PRV-C"]
@@ -221,3 +233,6 @@ def test_partitioned_parquet_holds_each_provider_in_its_folder(
     lines = pq.read_table(tmp_path / "service_lines").to_pandas()
     assert len(lines) == len(pandas_result.lines)
     assert lines[DUPLICATE].sum() == pandas_result.lines[DUPLICATE].sum()
+    # A later run without them removes them: the folder never mixes two runs.
+    write_outputs(pandas_result, tmp_path, frozenset({"parquet"}))
+    assert not (tmp_path / "client_days").exists() and not (tmp_path / "service_lines").exists()
