@@ -7,10 +7,19 @@ from contextlib import contextmanager
 from typing import Protocol
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.progress import Progress as Bars
+from rich.text import Text
 
 SHOW_AFTER_S = 2.0  # a run quicker than this shows nothing but its result
+COUNTED = "counted"
 
 
 class Progress(Protocol):
@@ -34,6 +43,13 @@ class Silent:
 SILENT = Silent()
 
 
+class CountColumn(MofNCompleteColumn):
+    """"done/total" for a counted stage (the workbooks); nothing for a stage that is not."""
+
+    def render(self, task: Task) -> Text:
+        return super().render(task) if task.fields.get(COUNTED) else Text("")
+
+
 class Display:
     """One line per stage, with a bar for counted ones; appears after SHOW_AFTER_S seconds."""
 
@@ -41,7 +57,7 @@ class Display:
         self.bars = Bars(
             TextColumn("{task.description}"),
             BarColumn(),
-            MofNCompleteColumn(),
+            CountColumn(),
             TimeElapsedColumn(),
             console=console,
             transient=True,
@@ -69,7 +85,7 @@ class Display:
             whole = next(t.total for t in self.bars.tasks if t.id == self.task) or 1
             self.bars.update(self.task, total=whole, completed=whole)
             self.bars.stop_task(self.task)
-        self.task = self.bars.add_task(name, total=total)
+        self.task = self.bars.add_task(name, total=total, **{COUNTED: total is not None})
 
     def advance(self) -> None:
         if self.task is not None:

@@ -9,7 +9,7 @@ import pytest
 from rich.console import Console
 
 from pipeline import progress
-from pipeline.progress import SILENT, Display, progress_display
+from pipeline.progress import SILENT, CountColumn, Display, progress_display
 from pipeline.workers import Job, job_results
 
 
@@ -66,5 +66,7 @@ def test_a_display_marks_each_stage_done_as_the_next_begins() -> None:
     reading, writing = display.bars.tasks
     assert (reading.completed, reading.total, reading.finished) == (1, 1, True)
     assert (writing.completed, writing.total) == (2, 3)
+    counts = CountColumn()
+    assert (str(counts.render(reading)), str(counts.render(writing))) == ("", "2/3")
     display.close()
     assert not display.timer.is_alive()
