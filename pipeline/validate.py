@@ -32,6 +32,7 @@ from schemas.columns import (
     FALSE_WORDS,
     INPUT_KINDS,
     MAX_MINUTES,
+    MAX_UNIT_RATE,
     MAX_UNITS_CLAIMED,
     MINUTES,
     NOTE,
@@ -107,7 +108,8 @@ MESSAGES: Mapping[str, Message] = {
     ),
     UNIT_RATE: _must_be(
         UNIT_RATE,
-        f"dollars for one hour unit, more than 0, with at most {RATE_DECIMALS} decimal places",
+        f"dollars for one hour unit, more than 0 and at most {MAX_UNIT_RATE:,}, "
+        f"with at most {RATE_DECIMALS} decimal places",
     ),
     START_TIME: _is_not(START_TIME, "a time", _TIME_EXAMPLES),
     END_TIME: _is_not(END_TIME, "a time", _TIME_EXAMPLES),
