@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError
+from schemas.columns import MAX_UNIT_RATE
 
 FLOOR = "floor"
 NEAREST = "nearest"
@@ -75,10 +76,10 @@ def _rate(value: Any, where: str) -> Decimal | None:
         ) from None
     exponent = rate.as_tuple().exponent
     too_precise = isinstance(exponent, int) and -exponent > RATE_DECIMALS
-    if not rate.is_finite() or rate <= 0 or too_precise:
+    if not rate.is_finite() or rate <= 0 or rate > MAX_UNIT_RATE or too_precise:
         raise ConfigError(
-            f"{where}: default_unit_rate must be more than 0 with at most {RATE_DECIMALS} "
-            f"decimal places, not {value!r}"
+            f"{where}: default_unit_rate must be more than 0 and at most {MAX_UNIT_RATE:,}, "
+            f"with at most {RATE_DECIMALS} decimal places, not {value!r}"
         )
     return rate
 

@@ -2,6 +2,7 @@
 
 import json
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -185,6 +186,73 @@ def test_bad_config_value_exits_2(
     )
     assert code == 2
     assert "rounding must be one of floor, nearest" in one_line_error(capsys.readouterr().err)
+
+
+DEFAULT_RATE_RULE = (
+    "default_unit_rate must be more than 0 and at most 1,000,000.00, with at most 6 decimal places"
+)
+
+
+@pytest.mark.parametrize(
+    ("setting", "shown"),
+    [
+        ('"1000000.01"', "'1000000.01'"),
+        ("2000000", "2000000"),  # a TOML number, not a string
+        ('"1e7"', "'1e7'"),
+        ('"0"', "'0'"),
+        ('"60.1234567"', "'60.1234567'"),
+    ],
+)
+def test_a_default_rate_out_of_bounds_exits_2_naming_file_and_key(
+    monkeypatch: pytest.MonkeyPatch,
+    month_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    setting: str,
+    shown: str,
+) -> None:
+    config = tmp_path / "funder.toml"
+    config.write_text(f"default_unit_rate = {setting}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code = reconcile(
+        monkeypatch,
+        "run",
+        "--month",
+        "2026-10",
+        "--data",
+        str(month_dir),
+        "--out",
+        str(out),
+        "--config",
+        str(config),
+    )
+    assert code == 2
+    line = one_line_error(capsys.readouterr().err)
+    assert line == f"error: {config}: {DEFAULT_RATE_RULE}, not {shown}"
+    assert not out.exists()
+
+
+def test_the_largest_default_rate_is_accepted_and_priced_exactly(
+    monkeypatch: pytest.MonkeyPatch, month_dir: Path, tmp_path: Path
+) -> None:
+    # No rates file, so every amount comes from the default rate, at MAX_UNIT_RATE.
+    (month_dir / "rates.csv").unlink()
+    config = tmp_path / "funder.toml"
+    config.write_text('default_unit_rate = "1000000.00"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["run", "--month", "2026-10", "--data", str(month_dir), "--out", str(out)]
+    assert reconcile(monkeypatch, *args, "--config", str(config), "--quiet") == 0
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["config"]["default_unit_rate"] == "1000000.00"
+    days = pd.read_parquet(out / "client_days.parquet")
+    assert days["unit_rate"].tolist() == [Decimal("1000000")] * 3
+    amounts = ["claimed_amount", "allowable_amount", "disallowed_amount"]
+    # Claimed 0.75, 1 and 0.25 units; 40 and 60 minutes allow 0.5 and 1, a voicemail nothing.
+    assert days[["client_id", *amounts]].values.tolist() == [
+        ["007", Decimal("750000.00"), Decimal("500000.00"), Decimal("250000.00")],
+        ["007", Decimal("1000000.00"), Decimal("1000000.00"), Decimal("0.00")],
+        ["008", Decimal("250000.00"), Decimal("0.00"), Decimal("250000.00")],
+    ]
 
 
 def test_validate_prints_counts_and_exits_0(
