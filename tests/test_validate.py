@@ -530,6 +530,18 @@ MESSY: dict[str, tuple[tuple[int, int, int], list[tuple[Any, ...]]]] = {
             )
         ],
     ),
+    "services_password.xlsx": (
+        (0, 0, 0),
+        [
+            (
+                pd.NA,
+                "",
+                "",
+                "the file could not be read: it is password-protected; "
+                "save it without a password and send it again",
+            )
+        ],
+    ),
     "services_missing_minutes.csv": (
         (0, 0, 0),
         [
