@@ -78,7 +78,7 @@ def _rate(value: Any, where: str) -> Decimal | None:
     too_precise = isinstance(exponent, int) and -exponent > RATE_DECIMALS
     if not rate.is_finite() or rate <= 0 or rate > MAX_UNIT_RATE or too_precise:
         raise ConfigError(
-            f"{where}: default_unit_rate must be more than 0 and at most {MAX_UNIT_RATE:,}, "
+            f"{where}: default_unit_rate must be more than 0 and at most {MAX_UNIT_RATE}, "
             f"with at most {RATE_DECIMALS} decimal places, not {value!r}"
         )
     return rate

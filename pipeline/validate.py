@@ -108,7 +108,7 @@ MESSAGES: Mapping[str, Message] = {
     ),
     UNIT_RATE: _must_be(
         UNIT_RATE,
-        f"dollars for one hour unit, more than 0 and at most {MAX_UNIT_RATE:,}, "
+        f"dollars for one hour unit, more than 0 and at most {MAX_UNIT_RATE}, "
         f"with at most {RATE_DECIMALS} decimal places",
     ),
     START_TIME: _is_not(START_TIME, "a time", _TIME_EXAMPLES),
@@ -217,6 +217,8 @@ def _checked_rows(
         .drop_duplicates([SOURCE_ROW, COLUMN], keep="first")
         .sort_values(SOURCE_ROW, kind="stable")
     )
+    if problems.empty:  # the usual case: no need to copy every column to drop nothing
+        return pd.concat([raw[[SOURCE_ROW]], typed], axis=1), problems
     ok = ~raw[SOURCE_ROW].isin(problems[SOURCE_ROW])
     accepted = pd.concat([raw.loc[ok, [SOURCE_ROW]], typed[ok]], axis=1)
     return accepted, problems

@@ -189,7 +189,7 @@ def test_bad_config_value_exits_2(
 
 
 DEFAULT_RATE_RULE = (
-    "default_unit_rate must be more than 0 and at most 1,000,000.00, with at most 6 decimal places"
+    "default_unit_rate must be more than 0 and at most 1000000.00, with at most 6 decimal places"
 )
 
 

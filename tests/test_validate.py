@@ -81,7 +81,7 @@ TIME_HELP = "(use 9:30, 14:30 or 2:30 PM)"
 MINUTES_RULE = "minutes must be a whole number from 1 to 1440"
 UNITS_RULE = "units_claimed must be more than 0 and at most 24, in steps of 0.25"
 RATE_RULE = (
-    "unit_rate must be dollars for one hour unit, more than 0 and at most 1,000,000.00, "
+    "unit_rate must be dollars for one hour unit, more than 0 and at most 1000000.00, "
     "with at most 6 decimal places"
 )
 DAY = pd.Timestamp("2026-10-05")
