@@ -269,6 +269,28 @@ def swap_in(staging: Path, out_dir: Path, names: Iterable[str], stale: Iterable[
         os.replace(staging / name, out_dir / name)
 
 
+def remove_abandoned_staging(out_dir: Path) -> None:
+    """Delete staging folders that a killed run left behind: those whose process is gone.
+
+    A staging folder is named after its run's process ID, so a run never deletes the staging
+    folder of another run still going on in the same output folder.
+    """
+    for folder in out_dir.glob(f"{STAGING_PREFIX}*"):
+        owner = folder.name.removeprefix(STAGING_PREFIX).split("-", 1)[0]
+        if not owner.isdigit() or not process_exists(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        return True
+    return True
+
+
 def staged(out_dir: Path, build: Callable[[Path], list[str]], stale: Iterable[str] = ()) -> None:
     """Run `build` in a fresh staging folder inside out_dir, then swap its outputs in.
 
@@ -276,7 +298,8 @@ def staged(out_dir: Path, build: Callable[[Path], list[str]], stale: Iterable[st
     """
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=out_dir))
+        remove_abandoned_staging(out_dir)
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
     except OSError as err:
         raise OutputError(f"{out_dir}: cannot write the output folder ({err.strerror})") from None
     try:
