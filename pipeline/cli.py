@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from pipeline.choices import DASK, FORMATS, PANDAS
 from pipeline.config import load_config
 from pipeline.errors import PipelineError, UsageError
 from pipeline.result import Inputs
@@ -20,9 +21,10 @@ app = typer.Typer(
     help="Reconcile providers' Case Management claims against their service documentation.",
 )
 
-FORMATS = ("xlsx", "parquet")
-
-Month = Annotated[str, typer.Option("--month", help="The billing month, YYYY-MM (e.g. 2026-10).")]
+Month = Annotated[
+    str,
+    typer.Option("--month", metavar="YYYY-MM", help="The billing month, YYYY-MM (e.g. 2026-10)."),
+]
 Services = Annotated[
     list[Path] | None,
     typer.Option(
@@ -56,7 +58,9 @@ ConfigFile = Annotated[
     Path | None,
     typer.Option("--config", metavar="FILE", help="A TOML file overriding the default settings."),
 ]
-Quiet = Annotated[bool, typer.Option("--quiet", help="Print nothing but errors.")]
+Quiet = Annotated[
+    bool, typer.Option("--quiet", help="Print nothing but errors (and no progress display).")
+]
 
 
 def month_inputs(
@@ -114,15 +118,22 @@ def run(
     data: Data = None,
     out: Out = None,
     config: ConfigFile = None,
-    formats: Annotated[str, typer.Option(help="Outputs to write: xlsx, parquet.")] = "xlsx,parquet",
-    engine: Annotated[str, typer.Option(help="pandas (one machine) or dask.")] = "pandas",
+    formats: Annotated[
+        str, typer.Option(metavar="LIST", help="Outputs to write: xlsx, parquet or both.")
+    ] = ",".join(FORMATS),
+    engine: Annotated[
+        str, typer.Option(metavar="NAME", help="pandas (this machine) or dask (a cluster).")
+    ] = PANDAS,
     scheduler: Annotated[
-        str | None, typer.Option(help="Address of a Dask scheduler (with --engine dask).")
+        str | None,
+        typer.Option(
+            metavar="ADDRESS", help="A Dask scheduler, e.g. tcp://host:8786 (with --engine dask)."
+        ),
     ] = None,
     quiet: Quiet = False,
 ) -> None:
     """Reconcile one month and write the workbooks, parquet files and run.json."""
-    from pipeline.engine import DASK, month_result
+    from pipeline.engine import month_result
     from pipeline.outputs import write_outputs
     from pipeline.progress import progress_display
 

@@ -1,13 +1,11 @@
 """Which engine computes the month: pandas on this machine, or Dask on a cluster."""
 
+from pipeline.choices import DASK, ENGINES
 from pipeline.config import Config
 from pipeline.errors import UsageError
 from pipeline.progress import SILENT, Progress
 from pipeline.result import Inputs, RunResult
 from pipeline.run import reconciled_month
-
-PANDAS, DASK = "pandas", "dask"
-ENGINES = (PANDAS, DASK)
 
 
 def month_result(

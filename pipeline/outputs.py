@@ -23,6 +23,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from pipeline import money
+from pipeline.choices import FORMATS, PARQUET, XLSX
 from pipeline.errors import OutputError, UsageError
 from pipeline.progress import SILENT, Progress
 from pipeline.report import funder_report, provider_report, report_providers
@@ -55,9 +56,6 @@ from schemas.columns import (
     VARIANCE_UNITS,
 )
 
-XLSX = "xlsx"
-PARQUET = "parquet"
-FORMATS = (XLSX, PARQUET)
 FUNDER_WORKBOOK = "reconciliation.xlsx"
 PROVIDERS_DIR = "providers"
 CLIENT_DAYS_FILE = "client_days.parquet"
