@@ -27,7 +27,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check pipeline schemas tests
+	$(BIN)/ruff check pipeline schemas bench tests
 	$(BIN)/mypy
 
 bench: $(STAMP)

@@ -3,6 +3,7 @@
 import codecs
 import datetime as dt
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
@@ -56,7 +57,9 @@ def written(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Pa
     return path
 
 
-def workbook(tmp_path: Path, name: str, rows: list[list[object]], title: str = "Sheet") -> Path:
+def workbook(
+    tmp_path: Path, name: str, rows: Sequence[Sequence[object]], title: str = "Sheet"
+) -> Path:
     book = openpyxl.Workbook()
     sheet = book.active
     assert sheet is not None

@@ -1,5 +1,6 @@
 """Money is exact: whole cents, half up, no binary floating-point drift."""
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -7,12 +8,13 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pandas.api.typing import NAType
 
 from pipeline import money
 from schemas.columns import MAX_UNIT_RATE, MAX_UNITS_CLAIMED
 
 
-def cents(units: list[float], rates: list[int | None]) -> list[object]:
+def cents(units: Sequence[float], rates: Sequence[int | None]) -> list[int | NAType]:
     return money.amount_cents(pd.Series(units), pd.Series(rates, dtype="Int64")).tolist()
 
 

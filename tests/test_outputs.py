@@ -2,6 +2,7 @@
 
 import json
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from pipeline.outputs import (
     write_outputs,
     write_validation,
 )
+from pipeline.report_model import Report
 from pipeline.result import RunResult
 from schemas.columns import CLIENT_DAYS_COLUMNS, REJECTED_COLUMNS
 
@@ -152,7 +154,7 @@ def test_a_failure_mid_write_leaves_the_previous_run_intact(
     before = contents(tmp_path)
     real = outputs.write_workbook
 
-    def failing(report: object, path: Path, created: object = None) -> int:
+    def failing(report: Report, path: Path, created: datetime | None = None) -> int:
         # Workbooks are written in worker processes: the failure is tied to one file, not a count.
         if path.name == "P1.xlsx":
             path.write_bytes(b"half a workbook")

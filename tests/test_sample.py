@@ -92,7 +92,7 @@ def test_lines_counts_every_services_row_and_never_drops_a_planted_one(
 def test_dates_are_weekday_heavy_and_in_the_month_but_two(services: pd.DataFrame) -> None:
     dates = pd.to_datetime(services["date"], format="mixed", errors="coerce")
     assert services.loc[dates.isna(), "date"].tolist() == ["10/32/2026"]
-    outside = dates[(dates < "2026-10-01") | (dates > "2026-10-31")]
+    outside = dates[(dates < pd.Timestamp("2026-10-01")) | (dates > pd.Timestamp("2026-10-31"))]
     assert sorted(outside.dt.strftime("%Y-%m-%d")) == ["2026-09-30", "2026-11-01"]
     assert (dates.dt.day_of_week >= 5).mean() < 0.05
 
@@ -172,16 +172,21 @@ def test_the_bundled_sample_is_what_the_generator_writes(written: list[Path]) ->
             )
 
 
+def of_type(cells: pd.Series, kind: type) -> pd.Series:
+    """True where a cell's type is exactly `kind`: a bool is no int, a Timestamp no datetime."""
+    return cells.map(lambda cell: type(cell) is kind)
+
+
 def test_the_xlsx_has_date_cells_numbers_and_zero_led_text_ids(written: list[Path]) -> None:
     (path,) = [p for p in written if p.suffix == ".xlsx"]
     cells = pd.read_excel(path, engine="calamine", dtype=object, sheet_name="Service Log")
     ids = cells["Client ID"]
-    text_ids = ids[ids.map(type).eq(str)]
+    text_ids = ids[of_type(ids, str)]
     assert "00123" in set(text_ids) and text_ids.str.startswith("0").all()
-    assert 12345 in set(ids[ids.map(type).eq(int)])
+    assert 12345 in set(ids[of_type(ids, int)])
     assert len(text_ids) < len(ids) / 2
-    assert cells["Service Date"].map(type).eq(datetime.datetime).all()
-    assert cells["Minutes"].map(type).eq(int).all()
+    assert of_type(cells["Service Date"], datetime.datetime).all()
+    assert of_type(cells["Minutes"], int).all()
     assert cells["Client Specific"].value_counts().index.tolist() == ["Yes", "No"]
 
 
