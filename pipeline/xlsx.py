@@ -4,6 +4,9 @@ Every sheet gets a bold, frozen, filterable header, readable widths and real num
 text is always an inline string cell, never a formula.
 """
 
+import re
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,11 +30,11 @@ from pipeline.xlsx_xml import (
     column_xml,
     content_types_xml,
     core_xml,
-    escaped_text,
     root_rels_xml,
     row_numbers,
     rows_xml,
     styles_xml,
+    text_xml,
     workbook_rels_xml,
     workbook_xml,
 )
@@ -48,10 +51,20 @@ EXTRA_CHARS = {Format.INTEGER: 1, Format.UNITS: 4, Format.MONEY: 5, Format.RATE:
 DATE_WIDTH = 10
 TEXT_WIDTH_FACTOR = 1.15  # proportional fonts: letters run wider than the digit a width counts
 DIGIT_PIXELS, CELL_PADDING_PIXELS = 7, 5  # Calibri 11, as Excel stores a column width
-ZIP64_BYTES = 2**31  # a sheet part that may pass this is written with zip64 sizes
-CELL_XML_BYTES = 64  # markup around one cell's value, for that estimate
+# A sheet's XML at most: a cell's markup with the longest reference, style, xml:space and
+# value (a number's 24 characters, a date written as text), a row's tags; text bytes grow at
+# most sevenfold when escaped (a control character becomes _x0001_).
+CELL_XML_BYTES, ROW_XML_BYTES, ESCAPE_GROWTH = 100, 32, 7
+# zipfile gives an entry zip64 sizes when told it may pass this (its limit less a 5 % margin)
+# and fails at the end of one that passes the limit untold. Excel is strict about zip64, so
+# it is used only where needed: a sheet whose bound passes this is first written to a
+# temporary file, whose size then decides.
+ZIP64_BYTES = int(zipfile.ZIP64_LIMIT / 1.05)
+ZIP_EPOCH, ZIP_LAST = datetime(1980, 1, 1), datetime(2107, 12, 31)  # dates a zip can hold
 LAST_CELL = "XFD1048576"
 DEFAULT_CREATED = datetime(2000, 1, 1)
+EXCEL_MAX_SHEET_NAME = 31  # UTF-16 units
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
 @dataclass(frozen=True)
@@ -89,9 +102,12 @@ def value_width(values: pd.Series, fmt: Format) -> int:
     if fmt is Format.TEXT:
         longest = pc.max(pc.utf8_length(arrow.cast(pa.string()))).as_py()
         return round(longest * TEXT_WIDTH_FACTOR) + 1
-    numbers = pc.abs(arrow.cast(pa.float64()))
-    widest = int(pc.max(numbers).as_py())
-    negative = int(pc.any(pc.less(arrow.cast(pa.float64()), 0)).as_py() or 0)
+    # Only the digits count here, so an integer past 2**53 may round on its way to a float;
+    # a number Excel cannot hold (inf, NaN) is left to the cells' writer to refuse or skip.
+    numbers = pc.cast(arrow, pa.float64(), safe=False)
+    numbers = pc.if_else(pc.is_finite(numbers), numbers, pa.scalar(None, pa.float64()))
+    widest = int(pc.max(pc.abs(numbers)).as_py() or 0)
+    negative = int(pc.any(pc.less(numbers, 0)).as_py() or 0)
     return len(f"{widest:,}") + negative + EXTRA_CHARS[fmt]
 
 
@@ -173,23 +189,29 @@ def part_blocks(sheet: Sheet, part: Part) -> list[Block]:
     return blocks
 
 
-def cell(ref: str, style: int, text: str) -> str:
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{escaped_text(text)}</t></is></c>'
+def cells(refs: list[str], styles: list[int], texts: list[str]) -> str:
+    """Title, caption or header cells, escaped and cut as the columns' text is; an empty text
+    is a blank cell that keeps its style."""
+    xml = text_xml(pa.array(texts, pa.string()), pa.array(refs), pa.array([str(s) for s in styles]))
+    return "".join(
+        x or f'<c r="{r}" s="{s}"/>' for x, r, s in zip(xml.to_pylist(), refs, styles, strict=True)
+    )
 
 
 def header_xml(block: Block) -> str:
     """The caption row (if any) and the header row of a table."""
     row = block.top + 1
     caption = (
-        f'<row r="{row - 1}">{cell(f"A{row - 1}", Styles.CAPTION, block.caption)}</row>'
+        f'<row r="{row - 1}">{cells([f"A{row - 1}"], [Styles.CAPTION], [block.caption])}</row>'
         if block.caption
         else ""
     )
-    cells = "".join(
-        cell(f"{column_letter(c)}{row}", Styles.cell(fmt, header=True), str(name))
-        for c, (name, fmt) in enumerate(zip(block.frame.columns, block.formats, strict=True))
+    header = cells(
+        [f"{column_letter(c)}{row}" for c in range(len(block.frame.columns))],
+        [Styles.cell(fmt, header=True) for fmt in block.formats],
+        [str(name) for name in block.frame.columns],
     )
-    return f'{caption}<row r="{row}">{cells}</row>'
+    return f'{caption}<row r="{row}">{header}</row>'
 
 
 def block_rows(block: Block) -> Iterator[tuple[bytes, int]]:
@@ -198,13 +220,16 @@ def block_rows(block: Block) -> Iterator[tuple[bytes, int]]:
         batch = block.frame.iloc[start : start + BATCH_ROWS]
         rows = row_numbers(block.top + 2 + start, len(batch))
         bold = pa.array(np.isin(np.arange(start, start + len(batch)), list(block.bold_rows)))
-        cells = []
+        columns = []
         for c, (column, fmt) in enumerate(zip(batch.columns, block.formats, strict=True)):
             refs = pc.binary_join_element_wise(column_letter(c), rows, "")
             styles = pc.if_else(bold, str(Styles.cell(fmt, bold=True)), str(Styles.cell(fmt)))
             values = pa.array(batch[column], from_pandas=True)
-            cells.append(column_xml(values, fmt, refs, styles))
-        yield rows_xml(rows, cells), sum(len(c) - c.null_count for c in cells)
+            try:
+                columns.append(column_xml(values, fmt, refs, styles))
+            except ValueError as err:  # Arrow's cast errors too: say which column
+                raise ValueError(f"column {column!r}: {err}") from err
+        yield rows_xml(rows, columns), sum(len(c) - c.null_count for c in columns)
 
 
 def quoted(sheet_name: str) -> str:
@@ -222,7 +247,7 @@ def sheet_head(sheet: Sheet, blocks: list[Block], widths: list[float], first: bo
     )
     selected = ' tabSelected="1"' if first else ""
     titles = "".join(
-        f'<row r="{r + 1}">{cell(f"A{r + 1}", Styles.TITLE, t)}</row>'
+        f'<row r="{r + 1}">{cells([f"A{r + 1}"], [Styles.TITLE], [t])}</row>'
         for r, t in enumerate(sheet.title_rows)
     )
     return (
@@ -255,12 +280,12 @@ def sheet_tail(main: Block) -> str:
 def write_sheet(
     out: IO[bytes], sheet: Sheet, blocks: list[Block], widths: list[float], first: bool
 ) -> int:
-    """One worksheet's XML into `out`; returns the cells written."""
+    """One worksheet's XML into `out`; returns the cells written (those with a value)."""
     out.write(sheet_head(sheet, blocks, widths, first).encode())
-    cells = len(sheet.title_rows)
+    cells = sum(map(bool, sheet.title_rows))
     for block in blocks:
         out.write(header_xml(block).encode())
-        cells += len(block.frame.columns) + bool(block.caption)
+        cells += sum(bool(str(c)) for c in block.frame.columns) + bool(block.caption)
         for xml, count in block_rows(block):
             out.write(xml)
             cells += count
@@ -268,14 +293,38 @@ def write_sheet(
     return cells
 
 
-def may_pass_zip64(blocks: list[Block]) -> bool:
-    """Whether a sheet's XML could pass the plain zip size limit (only for huge sheets)."""
-    size = sum(
-        int(b.frame.memory_usage(index=False, deep=True).sum())
-        + len(b.frame) * len(b.frame.columns) * CELL_XML_BYTES
+def text_bytes(values: pd.Series) -> int:
+    """The UTF-8 bytes of a column's values as text."""
+    arrow = pa.array(values, from_pandas=True).cast(pa.string())
+    return int(pc.sum(pc.binary_length(arrow)).as_py() or 0)
+
+
+def xml_bytes_bound(sheet: Sheet, blocks: list[Block], widths: list[float]) -> int:
+    """Bytes the worksheet's XML takes at most (see CELL_XML_BYTES)."""
+    head = sheet_head(sheet, blocks, widths, first=True) + sheet_tail(blocks[0])
+    texts = [*(b.caption for b in blocks), *(str(c) for b in blocks for c in b.frame.columns)]
+    text = sum(len(t.encode()) for t in texts) + sum(
+        text_bytes(b.frame[c])
         for b in blocks
+        for c, fmt in zip(b.frame.columns, b.formats, strict=True)
+        if fmt is Format.TEXT
     )
-    return size > ZIP64_BYTES
+    cells = len(texts) + sum(b.frame.size for b in blocks)
+    rows = 2 * len(blocks) + sum(len(b.frame) for b in blocks)
+    return len(head.encode()) + ESCAPE_GROWTH * text + CELL_XML_BYTES * cells + ROW_XML_BYTES * rows
+
+
+def check_names(names: list[str]) -> None:
+    """Excel's rules for sheet names, which it would otherwise meet with a repair prompt."""
+    seen: set[str] = set()
+    for name in names:
+        if not 0 < len(name.encode("utf-16-le")) // 2 <= EXCEL_MAX_SHEET_NAME:
+            raise ValueError(f"sheet name {name!r} must have 1 to 31 characters")
+        if SHEET_NAME_FORBIDDEN.search(name) or name.startswith("'") or name.endswith("'"):
+            raise ValueError(f"sheet name {name!r} has [ ] : * ? / \\ or an apostrophe at an end")
+        if name.lower() in seen:
+            raise ValueError(f"sheet name {name!r} is used twice (Excel ignores case)")
+        seen.add(name.lower())
 
 
 def write_workbook(report: Report, path: Path, created: datetime | None = None) -> int:
@@ -284,12 +333,16 @@ def write_workbook(report: Report, path: Path, created: datetime | None = None) 
     `created` fixes the file's dates, so that the same report gives the same bytes.
     """
     created = created or DEFAULT_CREATED
+    empty = [s.name for s in report if s.frame.columns.empty]
+    if not report or empty:
+        raise ValueError(f"a workbook needs sheets, each with columns: {empty}")
     layout = [
         (sheet, widths, part, part_blocks(sheet, part))
         for sheet, widths in ((s, column_widths(s)) for s in report)
         for part in sheet_parts(sheet)
     ]
     names = [part.name for _, _, part, _ in layout]
+    check_names(names)
     defined = [
         definition
         for index, (_, _, part, blocks) in enumerate(layout)
@@ -310,7 +363,8 @@ def write_workbook(report: Report, path: Path, created: datetime | None = None) 
     ]
 
     def entry(name: str) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, date_time=created.timetuple()[:6])
+        stamp = min(max(created, ZIP_EPOCH), ZIP_LAST)
+        info = zipfile.ZipInfo(name, date_time=stamp.timetuple()[:6])
         info.compress_type = zipfile.ZIP_DEFLATED
         return info
 
@@ -326,9 +380,17 @@ def write_workbook(report: Report, path: Path, created: datetime | None = None) 
         ):
             book.writestr(entry(name), text)
         for index, (sheet, widths, _, blocks) in enumerate(layout):
-            part_name = f"xl/worksheets/sheet{index + 1}.xml"
-            with book.open(entry(part_name), "w", force_zip64=may_pass_zip64(blocks)) as out:
-                cells += write_sheet(out, sheet, blocks, widths, first=index == 0)
+            info = entry(f"xl/worksheets/sheet{index + 1}.xml")
+            if xml_bytes_bound(sheet, blocks, widths) <= ZIP64_BYTES:
+                with book.open(info, "w") as out:
+                    cells += write_sheet(out, sheet, blocks, widths, first=index == 0)
+                continue
+            with tempfile.TemporaryFile(dir=path.parent) as spool:
+                cells += write_sheet(spool, sheet, blocks, widths, first=index == 0)
+                info.file_size = spool.tell()  # zipfile picks zip64 by this size
+                spool.seek(0)
+                with book.open(info, "w") as out:
+                    shutil.copyfileobj(spool, out)
     return cells
 
 

@@ -6,6 +6,7 @@ that is what lets a million-row sheet be written in seconds.
 
 from collections.abc import Sequence
 from datetime import datetime
+from functools import reduce
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
@@ -14,11 +15,13 @@ import pyarrow.compute as pc
 
 from pipeline.report import Format
 
-EXCEL_MAX_TEXT = 32_767  # characters in one cell
+EXCEL_MAX_TEXT = 32_767  # UTF-16 units in one cell: a character beyond U+FFFF counts two
 EXCEL_EPOCH_OFFSET = 25_569  # Excel's serial number of 1970-01-01 (1900 date system)
 # Excel counts a 1900-02-29 that never was, so only serials from 1900-03-01 on are true dates;
-# an earlier date (a mistyped year) is written as ISO text instead of a wrong or negative date.
+# an earlier date (a mistyped year) is written as ISO text instead of a wrong or negative date,
+# and so is one after 9999-12-31, which Excel shows as ####.
 FIRST_TRUE_SERIAL = 61
+LAST_TRUE_SERIAL = 2_958_465
 NUMBER_FORMATS = {
     Format.TEXT: "@",
     Format.INTEGER: "#,##0",
@@ -38,6 +41,13 @@ NUMBER_ALIGNMENT = '<alignment horizontal="right"{}/>'
 # XML 1.0 cannot hold these characters, and a carriage return would be read back as a line
 # feed; Excel's own escape for them is _xHHHH_ (and _x005F_ escapes a literal "_xHHHH_").
 UNSAFE_TEXT = r"[\x00-\x08\x0B-\x1F\x{FFFE}\x{FFFF}]|_x[0-9A-Fa-f]{4}_"
+# An underscore that a reader would take for an escape's start: "_x", four hex digits, then an
+# underscore or a character that is escaped in turn ("<" marks an underscore already escaped).
+LOOKALIKE = r"_(x[0-9A-Fa-f]{4}[_<\x00-\x08\x0B-\x1F\x{FFFE}\x{FFFF}])"
+ESCAPED_MARK = "<"  # absent from text once "<" is "&lt;"
+# Leading or trailing white space that XML or Excel could drop; the wider Unicode kinds too,
+# as XlsxWriter (Python's \s) marked them.
+EDGE_SPACE = r"^[\s\p{Z}\x{0B}\x{1C}-\x{1F}\x{85}]|[\s\p{Z}\x{0B}\x{1C}-\x{1F}\x{85}]$"
 CONTROL_CHARACTERS = [*map(chr, (*range(0x00, 0x09), *range(0x0B, 0x20))), "\ufffe", "\uffff"]
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -120,18 +130,50 @@ def escaped(text: pa.Array) -> pa.Array:
     for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         text = pc.replace_substring(text, char, entity)
     if pc.any(pc.match_substring_regex(text, UNSAFE_TEXT)).as_py():
-        text = pc.replace_substring_regex(text, "_(x[0-9A-Fa-f]{4}_)", r"_x005F_\1")
+        # Matches cannot overlap, so the underscore that closes one lookalike and opens the
+        # next (_x0041_x0042_) is left to a second pass; the mark keeps the first pass's apart.
+        for _ in range(2):
+            text = pc.replace_substring_regex(text, LOOKALIKE, ESCAPED_MARK + r"\1")
+        text = pc.replace_substring(text, ESCAPED_MARK, "_x005F_")
         for char in CONTROL_CHARACTERS:
             text = pc.replace_substring(text, char, f"_x{ord(char):04X}_")
     return text
 
 
+def excel_text(text: pa.Array) -> pa.Array:
+    """Text cut to what one cell holds: EXCEL_MAX_TEXT UTF-16 units, an emoji counting two."""
+    text = pc.utf8_slice_codeunits(text.cast(pa.string()), 0, EXCEL_MAX_TEXT)
+    # Only text of more characters than half the limit can pass it in UTF-16 units.
+    long = pc.fill_null(pc.greater(pc.utf8_length(text), EXCEL_MAX_TEXT // 2), False)
+    if not pc.any(long).as_py():
+        return text
+    return pc.replace_with_mask(text, long, utf16_prefix(text.filter(long), EXCEL_MAX_TEXT))
+
+
+def utf16_prefix(text: pa.Array, limit: int) -> pa.Array:
+    """Each (non-null) text's longest prefix of at most `limit` UTF-16 units, never half of a
+    character: computed on the UTF-8 bytes of the whole array at once."""
+    text = pa.concat_arrays([text])  # its own buffers, offsets from zero
+    offsets = np.frombuffer(text.buffers()[1], np.int32)[: len(text) + 1]
+    data = np.frombuffer(text.buffers()[2], np.uint8)[: offsets[-1]]
+    lengths = np.diff(offsets)
+    # A character's lead byte counts one unit, two when it starts a four-byte character.
+    units = ((data & 0xC0) != 0x80).astype(np.int32) + (data >= 0xF0)
+    before = np.concatenate(([0], np.cumsum(units, dtype=np.int64)))
+    within = before[1:] - np.repeat(before[offsets[:-1]], lengths)
+    keep = within <= limit
+    kept = np.bincount(np.repeat(np.arange(len(text)), lengths), keep, len(text)).astype(np.int32)
+    new_offsets = np.concatenate(([0], np.cumsum(kept))).astype(np.int32)
+    buffers = [None, pa.py_buffer(new_offsets), pa.py_buffer(data[keep].tobytes())]
+    return pa.Array.from_buffers(pa.string(), len(text), buffers)
+
+
 def text_xml(text: pa.Array, refs: pa.Array, styles: pa.Array) -> pa.Array:
     """Inline-string cells, null where the text is null or empty (no cell)."""
-    text = pc.utf8_slice_codeunits(text.cast(pa.string()), 0, EXCEL_MAX_TEXT)
+    text = excel_text(text)
     text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
     # Leading or trailing spaces survive only where the element says to keep them.
-    spaced = pc.fill_null(pc.match_substring_regex(text, r"^\s|\s$"), False)
+    spaced = pc.fill_null(pc.match_substring_regex(text, EDGE_SPACE), False)
     keep = pc.if_else(spaced, ' xml:space="preserve"', "")
     return pc.binary_join_element_wise(
         '<c r="',
@@ -161,17 +203,24 @@ def column_xml(values: pa.Array, fmt: Format, refs: pa.Array, styles: pa.Array) 
     if fmt is Format.DATE:
         dates = values.cast(pa.date32())
         serials = pc.add(pc.cast(pc.cast(dates, pa.int32()), pa.int64()), EXCEL_EPOCH_OFFSET)
-        early = pc.fill_null(pc.less(serials, FIRST_TRUE_SERIAL), False)
+        untrue = pc.or_(pc.less(serials, FIRST_TRUE_SERIAL), pc.greater(serials, LAST_TRUE_SERIAL))
         as_text = text_xml(pc.strftime(dates, "%Y-%m-%d"), refs, styles)
-        return pc.if_else(early, as_text, number_xml(serials, refs, styles))
+        return pc.if_else(pc.fill_null(untrue, False), as_text, number_xml(serials, refs, styles))
     if fmt is Format.INTEGER:
         return number_xml(values.cast(pa.int64()), refs, styles)
     # Excel holds numbers as doubles; a cents amount under 2**53 cents prints back exactly.
-    return number_xml(values.cast(pa.float64()), refs, styles)
+    numbers = values.cast(pa.float64())
+    if pc.any(pc.is_inf(numbers)).as_py():
+        raise ValueError("Excel cannot hold an infinite number")
+    # Arrow keeps NaN apart from null, but Excel has no NaN: it is an empty cell, as NA is.
+    numbers = pc.if_else(pc.is_nan(numbers), pa.scalar(None, pa.float64()), numbers)
+    return number_xml(numbers, refs, styles)
 
 
 def rows_xml(rows: pa.Array, cells: Sequence[pa.Array]) -> bytes:
-    """`<row>` elements for the row numbers (text) and their cells, as UTF-8 bytes."""
+    """`<row>` elements for the row numbers (text) and their cells, as UTF-8 bytes; a row
+    without a cell is left out, as XlsxWriter left it."""
+    filled = reduce(pc.or_, (pc.is_valid(c) for c in cells))
     joined = pc.binary_join_element_wise(
         '<row r="',
         rows,
@@ -182,7 +231,7 @@ def rows_xml(rows: pa.Array, cells: Sequence[pa.Array]) -> bytes:
         null_handling="replace",
         null_replacement="",
     )
-    return "".join(joined.to_pylist()).encode()
+    return "".join(joined.filter(filled).to_pylist()).encode()
 
 
 def row_numbers(first: int, count: int) -> pa.Array:
@@ -200,7 +249,7 @@ def workbook_xml(names: Sequence[str], defined: Sequence[tuple[str, int, str, bo
     names_xml = "".join(
         f'<definedName name="{name}" localSheetId="{sheet}"{hide[hidden]}>'
         f"{escaped_text(ref)}</definedName>"
-        for name, sheet, ref, hidden in sorted(defined, key=lambda d: (d[0], names[d[1]].lower()))
+        for name, sheet, ref, hidden in sorted(defined, key=lambda d: defined_order(d, names))
     )
     return (
         f'{XML_DECLARATION}<workbook xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">'
@@ -211,8 +260,14 @@ def workbook_xml(names: Sequence[str], defined: Sequence[tuple[str, int, str, bo
     )
 
 
+def defined_order(definition: tuple[str, int, str, bool], names: Sequence[str]) -> tuple[str, str]:
+    """Excel's order of defined names (as XlsxWriter kept it): by name without the _xlnm.
+    prefix, then by sheet, both ignoring case."""
+    return definition[0].removeprefix("_xlnm.").lower(), names[definition[1]].lower()
+
+
 def escaped_text(text: str) -> str:
-    """One short text (a title, header or defined name) escaped as the columns are."""
+    """A defined name's formula, escaped as the columns' text is."""
     return str(escaped(pa.array([text])).to_pylist()[0])
 
 
@@ -254,7 +309,8 @@ def content_types_xml(sheets: int) -> str:
 
 def core_xml(created: datetime) -> str:
     """docProps/core.xml: the fixed creation date that keeps a report's bytes reproducible."""
-    stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # strftime's %Y drops the leading zeros of a year before 1000, which W3CDTF requires.
+    stamp = f"{created.year:04d}-{created:%m-%dT%H:%M:%S}Z"
     return (
         f'{XML_DECLARATION}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/'
         'package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
