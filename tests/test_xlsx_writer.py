@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -570,3 +571,15 @@ def test_the_same_report_gives_the_same_bytes(
     other_day = tmp_path / "d.xlsx"
     write_workbook(report, other_day, datetime(2026, 10, 1))
     assert other_day.read_bytes() != first.read_bytes()
+
+
+def test_exact_amounts_are_written_as_their_own_digits(tmp_path: Path) -> None:
+    # Arrow's decimal-to-double cast gives 19320.420000000002 for 19320.42; the cell must hold
+    # the double nearest the amount, as Excel would read the amount typed in.
+    amounts = ["19320.42", "20300.42", "60.00", "-0.50", "0.00", "1000000.10"]
+    money = pa.array([Decimal(a) for a in amounts], pa.decimal128(18, 2))
+    frame = pd.DataFrame({"amount": pd.Series(money, dtype=pd.ArrowDtype(money.type))})
+    path = tmp_path / "money.xlsx"
+    write_workbook((Sheet("Money", frame, {"amount": Format.MONEY}),), path)
+    ws = openpyxl.load_workbook(path)["Money"]
+    assert [ws.cell(r, 1).value for r in range(2, 2 + len(amounts))] == [float(a) for a in amounts]
