@@ -59,7 +59,10 @@ ConfigFile = Annotated[
     typer.Option("--config", metavar="FILE", help="A TOML file overriding the default settings."),
 ]
 Quiet = Annotated[
-    bool, typer.Option("--quiet", help="Print nothing but errors (and no progress display).")
+    bool,
+    typer.Option(
+        "--quiet", metavar="", help="Print nothing but errors (and no progress display)."
+    ),
 ]
 
 
@@ -96,13 +99,17 @@ def say(quiet: bool, text: str) -> None:
         typer.echo(text)
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}" + ("" if count == 1 else "s")
+
+
 def run_summary(month: str, totals: dict[str, Any]) -> str:
     """Counts only: no note text and no client IDs reach the terminal."""
     disallowed = Decimal(totals[DISALLOWED_AMOUNT])
     return (
         f"{month}: {totals['service_lines']:,} service lines, "
         f"{totals['client_days']:,} client-days, {totals['rows_rejected']:,} rows rejected, "
-        f"{totals['files_rejected']} files rejected whole\n"
+        f"{plural(totals['files_rejected'], 'file')} rejected whole\n"
         f"units claimed {totals['units_claimed']:,.2f}, allowable "
         f"{totals['units_allowable']:,.2f}, disallowed {totals['units_disallowed']:,.2f} "
         f"(${disallowed:,.2f})"
@@ -158,15 +165,16 @@ def validate(
     config: ConfigFile = None,
     quiet: Quiet = False,
 ) -> None:
-    """Only check the files (SPEC §2): print the counts and write the rejected rows."""
-    from pipeline.outputs import write_validation
+    """Only check the files: print each file's counts and write the rejected rows."""
+    from pipeline.outputs import REJECTED_FILE, write_validation
     from pipeline.validate import loaded_inputs
 
     loaded = loaded_inputs(month_inputs(month, services, claims, rates, data), load_config(config))
     target = out or Path("reports") / month
     write_validation(loaded, target)
     for f in loaded.files:
-        state = f" REJECTED: {f.rejected_whole}" if f.rejected_whole else ""
+        # The reason can quote the file's cells: it goes to the rejected rows, not the terminal.
+        state = f" REJECTED whole: the reason is in {REJECTED_FILE}" if f.rejected_whole else ""
         say(
             quiet,
             f"{f.path}: {f.rows_read} read, {f.rows_accepted} accepted, "
@@ -204,7 +212,9 @@ def sample(
     out: Annotated[Path, typer.Option(help="Folder to write the sample month into.")] = Path(
         "data/sample"
     ),
-    lines: Annotated[int, typer.Option(min=1, help="About how many service lines.")] = 2400,
+    lines: Annotated[
+        int, typer.Option(min=1, metavar="N", help="About how many service lines.")
+    ] = 2400,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed, the same month.")] = (
         20261001
     ),
@@ -216,16 +226,33 @@ def sample(
     typer.echo(f"wrote {len(written)} files to {out}/")
 
 
+INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C
+
+
+def usage_error(err: typer.TyperException) -> int:
+    """Typer's own parsing errors (an unknown option, a missing --month) as one line.
+    Returns the exit code."""
+    message = err.format_message() if hasattr(err, "format_message") else str(err)
+    code = int(getattr(err, "exit_code", 2))
+    if not message.strip():  # `reconcile` alone: typer has shown the help
+        return code
+    context = getattr(err, "ctx", None)
+    command = context.command_path if context is not None else "reconcile"
+    typer.echo(f"error: {message} (see {command} --help)", err=True)
+    return code
+
+
 def main() -> None:
-    """Entry point: run the app; a PipelineError is one line on stderr and its exit code."""
+    """Entry point: run the app; any error is one line on stderr and its exit code."""
     try:
-        app()  # usage errors and --help are typer's own, with exit code 2 and 0
+        code = app(standalone_mode=False)
+    except typer.TyperException as err:
+        sys.exit(usage_error(err))
     except PipelineError as err:
         typer.echo(f"error: {err}", err=True)
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        sys.exit(130)
+        code = INTERRUPTED
     except Exception as err:  # noqa: BLE001 — a traceback shown to a user is a bug
         if os.environ.get("RECONCILE_DEBUG"):
             raise
@@ -234,3 +261,6 @@ def main() -> None:
             err=True,
         )
         sys.exit(3)
+    if code == INTERRUPTED:
+        typer.echo("interrupted", err=True)
+    sys.exit(code if isinstance(code, int) else 0)
