@@ -50,9 +50,17 @@ Data = Annotated[
         "(default: data/<month>).",
     ),
 ]
+REPORTS = Path("reports")
+VALIDATION = "-validation"  # validate's own folder: a run's report folder never mixes the two
 Out = Annotated[
     Path | None,
-    typer.Option("--out", metavar="DIR", help="Output folder (default: reports/<month>)."),
+    typer.Option("--out", metavar="DIR", help=f"Output folder (default: {REPORTS}/<month>)."),
+]
+ValidationOut = Annotated[
+    Path | None,
+    typer.Option(
+        "--out", metavar="DIR", help=f"Output folder (default: {REPORTS}/<month>{VALIDATION})."
+    ),
 ]
 ConfigFile = Annotated[
     Path | None,
@@ -148,7 +156,7 @@ def run(
     chosen = chosen_formats(formats)
     with progress_display(quiet) as progress:
         result = month_result(inputs, month, load_config(config), engine, scheduler, progress)
-        target = out or Path("reports") / result.month
+        target = out or REPORTS / result.month
         record = write_outputs(result, target, chosen, progress, engine == DASK)
     say(quiet, run_summary(result.month, record["totals"]) + f"\nwritten to {target}/")
     raise typer.Exit(1 if result.loaded.any_file_rejected else 0)
@@ -161,7 +169,7 @@ def validate(
     claims: Claims = None,
     rates: Rates = None,
     data: Data = None,
-    out: Out = None,
+    out: ValidationOut = None,
     config: ConfigFile = None,
     quiet: Quiet = False,
 ) -> None:
@@ -169,8 +177,9 @@ def validate(
     from pipeline.outputs import REJECTED_FILE, write_validation
     from pipeline.validate import loaded_inputs
 
-    loaded = loaded_inputs(month_inputs(month, services, claims, rates, data), load_config(config))
-    target = out or Path("reports") / month
+    inputs = month_inputs(month, services, claims, rates, data)
+    loaded = loaded_inputs(inputs, load_config(config))
+    target = out or REPORTS / f"{month.strip()}{VALIDATION}"
     write_validation(loaded, target)
     for f in loaded.files:
         # The reason can quote the file's cells: it goes to the rejected rows, not the terminal.

@@ -1,10 +1,13 @@
 """Typer's own parsing errors are one plain line too, and the terminal never shows file data."""
 
 import sys
+from pathlib import Path
 
 import pytest
 
 from pipeline.cli import main, plural
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 
 
 def reconcile(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
@@ -50,3 +53,13 @@ def test_counts_read_as_english() -> None:
     assert [plural(n, "file") for n in (0, 1, 2, 1200)] == [
         "0 files", "1 file", "2 files", "1,200 files"
     ]
+
+
+def test_validate_writes_its_own_folder_not_a_runs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert reconcile(monkeypatch, "validate", "--month", "2026-10", "--data", str(SAMPLE)) == 0
+    assert (tmp_path / "reports" / "2026-10-validation" / "rejected_rows.parquet").exists()
+    assert not (tmp_path / "reports" / "2026-10").exists()
+    assert "reports/2026-10-validation/" in capsys.readouterr().out
