@@ -8,8 +8,18 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from pipeline.errors import ConfigError
-from schemas.columns import MAX_UNIT_RATE
+from schemas.columns import (
+    ACTIVITIES,
+    CLAIMS_COLUMNS,
+    END_TIME,
+    MAX_UNIT_RATE,
+    RATES_COLUMNS,
+    SERVICES_COLUMNS,
+    START_TIME,
+)
 
 FLOOR = "floor"
 NEAREST = "nearest"
@@ -17,6 +27,12 @@ ROUNDINGS = (FLOOR, NEAREST)
 # With rounding "nearest", a last partial 15-minute increment of this many minutes counts whole.
 NEAREST_PARTIAL_MINUTES = 8
 RATE_DECIMALS = 6  # unit rates are kept exactly as integer millionths of a dollar
+# A map's file patterns do not say which kind of file it reads, so any column the loader reads,
+# of any kind, is a target (the duration columns included).
+COLUMN_MAP_TARGETS = tuple(
+    dict.fromkeys(SERVICES_COLUMNS + (START_TIME, END_TIME) + CLAIMS_COLUMNS + RATES_COLUMNS)
+)
+COLUMN_MAP_KEYS = ("name", "files", "sheet", "columns")
 
 
 @dataclass(frozen=True)
@@ -84,6 +100,23 @@ def _rate(value: Any, where: str) -> Decimal | None:
     return rate
 
 
+def _targets(columns: dict[str, Any], label: str, where: str) -> dict[str, str]:
+    """The map's renames; a target that names no column the loader reads is a ConfigError."""
+    # Imported here: pipeline.parse imports this module.
+    from pipeline.parse import code_name
+
+    texts = pd.Series([t if isinstance(t, str) else "" for t in columns.values()], dtype="str")
+    # Matched as the loader matches targets, the way it matches headers ("Client ID" is fine).
+    known = code_name(texts).isin(COLUMN_MAP_TARGETS).to_numpy()
+    if not known.all():
+        header = list(columns)[int(known.argmin())]
+        raise ConfigError(
+            f"{where}: column map {label}: {header!r} must map to one of "
+            f"{', '.join(COLUMN_MAP_TARGETS)}, not {columns[header]!r}"
+        )
+    return {str(k): str(v) for k, v in columns.items()}
+
+
 def _column_maps(raw: Any, where: str) -> tuple[ColumnMap, ...]:
     if not isinstance(raw, list):
         raise ConfigError(f"{where}: column_maps must be a list of [[column_maps]] tables")
@@ -97,31 +130,51 @@ def _column_maps(raw: Any, where: str) -> tuple[ColumnMap, ...]:
             raise ConfigError(
                 f'{where}: column map {i} needs files = ["pattern", ...] and a columns table'
             )
+        name = str(item.get("name", f"map {i}"))
+        label = repr(name) if "name" in item else str(i)
+        unknown = sorted(set(item) - set(COLUMN_MAP_KEYS))
+        if unknown:
+            raise ConfigError(
+                f"{where}: column map {label}: unknown key {unknown[0]!r}; "
+                f"the keys are {', '.join(COLUMN_MAP_KEYS)}"
+            )
         sheet = item.get("sheet")
         maps.append(
             ColumnMap(
-                name=str(item.get("name", f"map {i}")),
+                name=name,
                 files=tuple(str(f) for f in files_),
-                columns={str(k): str(v) for k, v in columns.items()},
+                columns=_targets(columns, label, where),
                 sheet=None if sheet is None else str(sheet),
             )
         )
     return tuple(maps)
 
 
+def _aliases(raw: Any, where: str) -> dict[str, str]:
+    if not isinstance(raw, dict):
+        raise ConfigError(f'{where}: activity_aliases must be a table of alias = "code"')
+    # Alias values are used as written, so only a code spelled exactly is one.
+    bad = next((k for k, v in raw.items() if v not in ACTIVITIES), None)
+    if bad is not None:
+        raise ConfigError(
+            f"{where}: activity_aliases: {bad!r} must be one of {', '.join(ACTIVITIES)}, "
+            f"not {raw[bad]!r}"
+        )
+    return {str(k): str(v) for k, v in raw.items()}
+
+
 def _from_dict(raw: dict[str, Any], base: Config, where: str) -> Config:
-    known = {f for f in Config.__dataclass_fields__ if f != "source"}
-    unknown = sorted(set(raw) - known)
+    settings = [f for f in Config.__dataclass_fields__ if f != "source"]
+    unknown = sorted(set(raw) - set(settings))
     if unknown:
-        raise ConfigError(f"{where}: unknown setting {unknown[0]!r}")
+        raise ConfigError(
+            f"{where}: unknown setting {unknown[0]!r}; the settings are {', '.join(settings)}"
+        )
     rounding = raw.get("rounding", base.rounding)
     if rounding not in ROUNDINGS:
         raise ConfigError(
             f"{where}: rounding must be one of {', '.join(ROUNDINGS)}, not {rounding!r}"
         )
-    aliases = raw.get("activity_aliases", {})
-    if not isinstance(aliases, dict):
-        raise ConfigError(f'{where}: activity_aliases must be a table of alias = "code"')
     return replace(
         base,
         min_minutes=_int(raw, "min_minutes", base.min_minutes, 1, where),
@@ -138,7 +191,10 @@ def _from_dict(raw: dict[str, Any], base: Config, where: str) -> Config:
             else base.default_unit_rate
         ),
         workbook_detail_rows=_int(raw, "workbook_detail_rows", base.workbook_detail_rows, 0, where),
-        activity_aliases={**base.activity_aliases, **{str(k): str(v) for k, v in aliases.items()}},
+        activity_aliases={
+            **base.activity_aliases,
+            **_aliases(raw.get("activity_aliases", {}), where),
+        },
         column_maps=_column_maps(raw.get("column_maps", []), where) + base.column_maps,
         source=where,
     )

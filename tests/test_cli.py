@@ -9,6 +9,8 @@ import pandas as pd
 import pytest
 
 from pipeline.cli import main
+from pipeline.config import COLUMN_MAP_TARGETS
+from schemas.columns import ACTIVITIES
 
 HEADER = (
     "service_id,provider_id,client_id,staff_id,service_date,activity,minutes,"
@@ -313,3 +315,73 @@ def test_no_arguments_shows_help(
     reconcile(monkeypatch)
     captured = capsys.readouterr()
     assert "run" in captured.out + captured.err and "Traceback" not in captured.err
+
+
+CODES = ", ".join(ACTIVITIES)
+TARGETS = ", ".join(COLUMN_MAP_TARGETS)
+
+
+@pytest.mark.parametrize(
+    ("toml", "reason"),
+    [
+        (
+            '[activity_aliases]\nFoo = "bogus"\n',
+            f"activity_aliases: 'Foo' must be one of {CODES}, not 'bogus'",
+        ),
+        # Alias values are used as written, so a code spelled like a header is not one.
+        (
+            '[activity_aliases]\n"Home Visit" = "Face-to-Face"\n',
+            f"activity_aliases: 'Home Visit' must be one of {CODES}, not 'Face-to-Face'",
+        ),
+        (
+            '[[column_maps]]\nname = "CaseTrack"\nfiles = ["*casetrack*"]\n'
+            'columns = { "Client #" = "client_id", "Svc Date" = "service_dte" }\n',
+            f"column map 'CaseTrack': 'Svc Date' must map to one of {TARGETS}, not 'service_dte'",
+        ),
+        # Provenance columns are the run's own, never read from a file.
+        (
+            '[[column_maps]]\nfiles = ["*"]\ncolumns = { "Row" = "source_row" }\n',
+            f"column map 1: 'Row' must map to one of {TARGETS}, not 'source_row'",
+        ),
+        (
+            '[[column_maps]]\nfiles = ["a*"]\ncolumns = {}\n'
+            '[[column_maps]]\nfiles = ["b*"]\ncolumns = { "Units" = 1 }\n',
+            f"column map 2: 'Units' must map to one of {TARGETS}, not 1",
+        ),
+        (
+            '[[column_maps]]\nname = "CareLog"\nfiles = ["*carelog*"]\nsheets = "Visits"\n'
+            "columns = {}\n",
+            "column map 'CareLog': unknown key 'sheets'; the keys are name, files, sheet, columns",
+        ),
+        (
+            "min_minute = 20\n",
+            "unknown setting 'min_minute'; the settings are min_minutes, rounding, "
+            "research_followup_days, staff_day_limit_minutes, default_unit_rate, "
+            "workbook_detail_rows, activity_aliases, column_maps",
+        ),
+    ],
+    ids=[
+        "alias-to-no-code",
+        "alias-to-code-spelled-as-header",
+        "map-target-typo",
+        "map-target-provenance",
+        "map-target-not-text",
+        "map-unknown-key",
+        "unknown-setting",
+    ],
+)
+def test_a_config_typo_exits_2_naming_file_key_and_allowed_values(
+    monkeypatch: pytest.MonkeyPatch,
+    month_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    toml: str,
+    reason: str,
+) -> None:
+    config = tmp_path / "funder.toml"
+    config.write_text(toml, encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["run", "--month", "2026-10", "--data", str(month_dir), "--out", str(out)]
+    assert reconcile(monkeypatch, *args, "--config", str(config)) == 2
+    assert one_line_error(capsys.readouterr().err) == f"error: {config}: {reason}"
+    assert not out.exists()
