@@ -236,6 +236,7 @@ def sample(
 
 
 INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C
+PROGRAM = "reconcile"  # also under `python -m pipeline`, so help and errors name one command
 
 
 def usage_error(err: typer.TyperException) -> int:
@@ -254,7 +255,7 @@ def usage_error(err: typer.TyperException) -> int:
 def main() -> None:
     """Entry point: run the app; any error is one line on stderr and its exit code."""
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name=PROGRAM)
     except typer.TyperException as err:
         sys.exit(usage_error(err))
     except PipelineError as err:
