@@ -160,6 +160,19 @@ def _aliases(raw: Any, where: str) -> dict[str, str]:
             f"{where}: activity_aliases: {bad!r} must be one of {', '.join(ACTIVITIES)}, "
             f"not {raw[bad]!r}"
         )
+    from pipeline.parse import code_name  # parse imports this module, so not at the top
+
+    names = code_name(pd.Series([str(k) for k in raw], dtype="str")).tolist()
+    # "phone = 'mailing'" would quietly recount every phone call as a mailing.
+    recoded = next(
+        ((k, n) for k, n in zip(raw, names, strict=True) if n in ACTIVITIES and raw[k] != n), None
+    )
+    if recoded is not None:
+        alias, code = recoded
+        raise ConfigError(
+            f"{where}: activity_aliases: {alias!r} is the activity code {code!r} itself, so it "
+            f"cannot stand for {raw[alias]!r}"
+        )
     return {str(k): str(v) for k, v in raw.items()}
 
 

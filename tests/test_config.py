@@ -3,8 +3,10 @@
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from pipeline.config import COLUMN_MAP_TARGETS, FLOOR, default_config, load_config
+from pipeline.errors import ConfigError
 from pipeline.load import LAYOUTS, run_names
 from schemas.columns import ACTIVITIES, CLIENT_ID, SERVICE_DATE
 
@@ -51,3 +53,16 @@ def test_a_target_spelled_like_a_header_loads_and_renames(tmp_path: Path) -> Non
     column_map = load_config(path).column_maps[0]
     headers = pd.Series(["Client #", "Svc Date"], dtype="str")
     assert run_names(headers, column_map).tolist() == [CLIENT_ID, SERVICE_DATE]
+
+
+def test_an_alias_cannot_recode_an_activity_code(tmp_path: Path) -> None:
+    config = tmp_path / "funder.toml"
+    config.write_text('[activity_aliases]\n"Phone" = "mailing"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(config)
+    assert str(raised.value) == (
+        f"{config}: activity_aliases: 'Phone' is the activity code 'phone' itself, so it cannot "
+        "stand for 'mailing'"
+    )
+    config.write_text('[activity_aliases]\n"Phone" = "phone"\n', encoding="utf-8")
+    assert load_config(config).activity_aliases["Phone"] == "phone"
