@@ -26,7 +26,7 @@ from pipeline import money
 from pipeline.choices import FORMATS, PARQUET, XLSX
 from pipeline.errors import OutputError, UsageError
 from pipeline.progress import SILENT, Progress
-from pipeline.report import funder_report, provider_report, report_providers
+from pipeline.report import funder_report, provider_report, provider_rows
 from pipeline.result import Loaded, RunResult
 from pipeline.summary import run_totals
 from pipeline.workers import Job, available_cpus, job_results
@@ -146,12 +146,6 @@ def month_start(month: str) -> datetime:
     return datetime.strptime(month, "%Y-%m")
 
 
-def workbook_weights(result: RunResult, providers: Iterable[str]) -> dict[str, int]:
-    """Rows each provider's workbook holds, roughly: its service lines and client-days."""
-    rows = pd.concat([result.days[PROVIDER_ID], result.lines[PROVIDER_ID]]).value_counts()
-    return {p: int(rows.get(p, 0)) for p in providers}
-
-
 def write_workbooks(
     result: RunResult, staging: Path, progress: Progress = SILENT
 ) -> dict[str, Any]:
@@ -159,13 +153,13 @@ def write_workbooks(
     created = month_start(result.month)
     folder = staging / PROVIDERS_DIR
     folder.mkdir()
-    names = provider_file_names(report_providers(result))
-    weights = workbook_weights(result, names)
+    rows = provider_rows(result)
+    names = provider_file_names(rows)
     jobs = [
         Job(partial(funder_workbook, result, staging / FUNDER_WORKBOOK, created),
-            sum(weights.values())),
+            sum(rows.values())),
         *(
-            Job(partial(provider_workbook, result, p, folder / n, created), weights[p])
+            Job(partial(provider_workbook, result, p, folder / n, created), rows[p])
             for p, n in names.items()
         ),
     ]

@@ -47,6 +47,7 @@ __all__ = [
     "Table",
     "funder_report",
     "provider_report",
+    "provider_rows",
     "report_providers",
 ]
 
@@ -130,7 +131,13 @@ def provider_report(result: RunResult, provider_id: str) -> Report:
     )
 
 
+def provider_rows(result: RunResult) -> dict[str, int]:
+    """Every provider present in the client-days or the service lines, sorted, with the rows
+    its workbook holds (its client-days and service lines)."""
+    present = pd.concat([result.days[PROVIDER_ID], result.lines[PROVIDER_ID]]).astype("str")
+    return {str(p): int(n) for p, n in sorted(present.value_counts().items())}
+
+
 def report_providers(result: RunResult) -> tuple[str, ...]:
     """Every provider present in the client-days or the service lines, sorted."""
-    present = pd.concat([result.days[PROVIDER_ID], result.lines[PROVIDER_ID]]).astype("str")
-    return tuple(sorted(present.unique()))
+    return tuple(provider_rows(result))
