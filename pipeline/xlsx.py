@@ -189,7 +189,7 @@ def part_blocks(sheet: Sheet, part: Part) -> list[Block]:
     return blocks
 
 
-def cells(refs: list[str], styles: list[int], texts: list[str]) -> str:
+def label_cells(refs: list[str], styles: list[int], texts: list[str]) -> str:
     """Title, caption or header cells, escaped and cut as the columns' text is; an empty text
     is a blank cell that keeps its style."""
     xml = text_xml(pa.array(texts, pa.string()), pa.array(refs), pa.array([str(s) for s in styles]))
@@ -201,12 +201,13 @@ def cells(refs: list[str], styles: list[int], texts: list[str]) -> str:
 def header_xml(block: Block) -> str:
     """The caption row (if any) and the header row of a table."""
     row = block.top + 1
+    above = row - 1
     caption = (
-        f'<row r="{row - 1}">{cells([f"A{row - 1}"], [Styles.CAPTION], [block.caption])}</row>'
+        f'<row r="{above}">{label_cells([f"A{above}"], [Styles.CAPTION], [block.caption])}</row>'
         if block.caption
         else ""
     )
-    header = cells(
+    header = label_cells(
         [f"{column_letter(c)}{row}" for c in range(len(block.frame.columns))],
         [Styles.cell(fmt, header=True) for fmt in block.formats],
         [str(name) for name in block.frame.columns],
@@ -247,7 +248,7 @@ def sheet_head(sheet: Sheet, blocks: list[Block], widths: list[float], first: bo
     )
     selected = ' tabSelected="1"' if first else ""
     titles = "".join(
-        f'<row r="{r + 1}">{cells([f"A{r + 1}"], [Styles.TITLE], [t])}</row>'
+        f'<row r="{r + 1}">{label_cells([f"A{r + 1}"], [Styles.TITLE], [t])}</row>'
         for r, t in enumerate(sheet.title_rows)
     )
     return (
@@ -260,10 +261,12 @@ def sheet_head(sheet: Sheet, blocks: list[Block], widths: list[float], first: bo
     )
 
 
-def filter_ref(block: Block) -> str:
-    """The main table's header and rows, as the autofilter covers them."""
+def filter_ref(block: Block, anchor: str = "") -> str:
+    """The main table's header and rows, as the autofilter covers them; anchor "$" makes the
+    reference absolute ($A$1:$O$922), as a defined name holds it."""
     last = column_letter(len(block.frame.columns) - 1)
-    return f"A{block.top + 1}:{last}{block.top + 1 + len(block.frame)}"
+    first_row, last_row = block.top + 1, block.top + 1 + len(block.frame)
+    return f"{anchor}A{anchor}{first_row}:{anchor}{last}{anchor}{last_row}"
 
 
 def sheet_tail(main: Block) -> str:
@@ -350,7 +353,7 @@ def write_workbook(report: Report, path: Path, created: datetime | None = None) 
             (
                 "_xlnm._FilterDatabase",
                 index,
-                f"{quoted(part.name)}!{dollar_ref(filter_ref(blocks[0]))}",
+                f"{quoted(part.name)}!{filter_ref(blocks[0], anchor='$')}",
                 True,
             ),
             (
@@ -393,10 +396,3 @@ def write_workbook(report: Report, path: Path, created: datetime | None = None) 
                     shutil.copyfileobj(spool, out)
     return cells
 
-
-def dollar_ref(ref: str) -> str:
-    """A1:O922 as $A$1:$O$922."""
-    return ":".join(
-        "$" + "".join(c for c in end if c.isalpha()) + "$" + "".join(c for c in end if c.isdigit())
-        for end in ref.split(":")
-    )
