@@ -40,10 +40,11 @@ ALIGNMENT = {
 NUMBER_ALIGNMENT = '<alignment horizontal="right"{}/>'
 # XML 1.0 cannot hold these characters, and a carriage return would be read back as a line
 # feed; Excel's own escape for them is _xHHHH_ (and _x005F_ escapes a literal "_xHHHH_").
-UNSAFE_TEXT = r"[\x00-\x08\x0B-\x1F\x{FFFE}\x{FFFF}]|_x[0-9A-Fa-f]{4}_"
+CONTROL_CLASS = r"\x00-\x08\x0B-\x1F\x{FFFE}\x{FFFF}"  # RE2 spelling of CONTROL_CHARACTERS
+UNSAFE_TEXT = rf"[{CONTROL_CLASS}]|_x[0-9A-Fa-f]{{4}}_"
 # An underscore that a reader would take for an escape's start: "_x", four hex digits, then an
 # underscore or a character that is escaped in turn ("<" marks an underscore already escaped).
-LOOKALIKE = r"_(x[0-9A-Fa-f]{4}[_<\x00-\x08\x0B-\x1F\x{FFFE}\x{FFFF}])"
+LOOKALIKE = rf"_(x[0-9A-Fa-f]{{4}}[_<{CONTROL_CLASS}])"
 ESCAPED_MARK = "<"  # absent from text once "<" is "&lt;"
 # Leading or trailing white space that XML or Excel could drop; the wider Unicode kinds too,
 # as XlsxWriter (Python's \s) marked them.
