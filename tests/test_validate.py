@@ -11,6 +11,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
+from conftest import CLAIM_DTYPES, SERVICE_DTYPES
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -396,29 +397,6 @@ def test_an_invalid_rate_does_not_hold_the_provider(tmp_path: Path) -> None:
 
 # the frames handed on (docs/DESIGN.md)
 
-SERVICE_DTYPES = {
-    SOURCE_FILE: "str",
-    SOURCE_ROW: "int64",
-    SERVICE_ID: "str",
-    PROVIDER_ID: "str",
-    CLIENT_ID: "str",
-    STAFF_ID: "str",
-    SERVICE_DATE: "datetime64[s]",
-    ACTIVITY: "str",
-    MINUTES: "int64",
-    CLIENT_SPECIFIC: "bool",
-    EXTERNAL_PARTICIPANTS: "int64",
-    NOTE: "str",
-}
-CLAIM_DTYPES = {
-    SOURCE_FILE: "str",
-    SOURCE_ROW: "int64",
-    CLAIM_ID: "str",
-    PROVIDER_ID: "str",
-    CLIENT_ID: "str",
-    SERVICE_DATE: "datetime64[s]",
-    UNITS_CLAIMED: "float64",
-}
 RATE_DTYPES = {
     SOURCE_FILE: "str",
     SOURCE_ROW: "int64",
@@ -676,6 +654,16 @@ def partition_holds(result: Loaded, expected_rows: set[int] | None = None) -> No
         assert accepted | rejected == expected_rows
 
 
+def services_csv(folder: Path, rows: list[list[str]]) -> Path:
+    """A services CSV with the canonical header and these rows, as csv.writer quotes them."""
+    path = folder / "services.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(SERVICES_COLUMNS)
+        writer.writerows(rows)
+    return path
+
+
 @pytest.mark.slow
 @settings(
     max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -684,12 +672,7 @@ def partition_holds(result: Loaded, expected_rows: set[int] | None = None) -> No
 def test_random_csv_cells_partition_into_accepted_and_rejected(
     tmp_path: Path, rows: list[list[str]]
 ) -> None:
-    path = tmp_path / "services.csv"
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(SERVICES_COLUMNS)
-        writer.writerows(rows)
-    result = loaded_inputs(Inputs((path,), ()), default_config())
+    result = loaded_inputs(Inputs((services_csv(tmp_path, rows),), ()), default_config())
     data_rows = {i + 2 for i, row in enumerate(rows) if any(c.strip() for c in row)}
     partition_holds(result, data_rows)
 
@@ -700,12 +683,7 @@ def test_random_csv_cells_partition_into_accepted_and_rejected(
 )
 @given(rows=st.lists(st.lists(CELL, min_size=0, max_size=12), max_size=6))
 def test_any_csv_text_never_raises(tmp_path: Path, rows: list[list[str]]) -> None:
-    path = tmp_path / "services.csv"
-    with path.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(SERVICES_COLUMNS)
-        writer.writerows(rows)
-    partition_holds(loaded_inputs(Inputs((path,), ()), default_config()))
+    partition_holds(loaded_inputs(Inputs((services_csv(tmp_path, rows),), ()), default_config()))
 
 
 XLSX_CELL = st.one_of(
