@@ -120,7 +120,7 @@ def month_folder(data_root: Path, lines: int, seed: int) -> tuple[Path, float]:
     folder = data_root / f"{lines}-{seed}"
     if (folder / DONE_MARKER).exists():
         return folder, 0.0
-    from pipeline.sample import write_sample
+    from pipeline.sample.month import write_sample
 
     start = perf_counter()
     write_sample(folder, lines=lines, seed=seed, month=MONTH, xlsx=False)

@@ -30,10 +30,12 @@ def stage_times(data: Path, month: str, out: Path, formats: frozenset[str]) -> d
     rules (service_lines), reconcile (the rest of `reconciled`), parquet, workbooks."""
     clock: dict[str, float] = {}
     start = perf_counter()
-    from pipeline import outputs, run, validate
     from pipeline.config import default_config
-    from pipeline.load import discovered_inputs
-    from pipeline.validate import loaded_inputs
+    from pipeline.engines import pandas_engine as run
+    from pipeline.ingest import validate
+    from pipeline.ingest.load import discovered_inputs
+    from pipeline.ingest.validate import loaded_inputs
+    from pipeline.report import outputs
 
     clock["imports"] = perf_counter() - start
     # The stages are the pipeline's own functions, wrapped where the pipeline looks them up.

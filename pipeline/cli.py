@@ -82,8 +82,8 @@ def month_inputs(
     data: Path | None,
 ) -> Inputs:
     """The files named on the command line, or those found in the month's folder."""
-    from pipeline.load import discovered_inputs
-    from pipeline.run import billing_month
+    from pipeline.engines.pandas_engine import billing_month
+    from pipeline.ingest.load import discovered_inputs
 
     month = billing_month(month)
     if services or claims or rates:
@@ -148,9 +148,9 @@ def run(
     quiet: Quiet = False,
 ) -> None:
     """Reconcile one month and write the workbooks, parquet files and run.json."""
-    from pipeline.engine import month_result
-    from pipeline.outputs import write_outputs
+    from pipeline.engines.month import month_result
     from pipeline.progress import progress_display
+    from pipeline.report.outputs import write_outputs
 
     inputs = month_inputs(month, services, claims, rates, data)
     chosen = chosen_formats(formats)
@@ -174,8 +174,8 @@ def validate(
     quiet: Quiet = False,
 ) -> None:
     """Only check the files: print each file's counts and write the rejected rows."""
-    from pipeline.outputs import REJECTED_FILE, write_validation
-    from pipeline.validate import loaded_inputs
+    from pipeline.ingest.validate import loaded_inputs
+    from pipeline.report.outputs import REJECTED_FILE, write_validation
 
     inputs = month_inputs(month, services, claims, rates, data)
     loaded = loaded_inputs(inputs, load_config(config))
@@ -206,8 +206,8 @@ def explain(
     config: ConfigFile = None,
 ) -> None:
     """Show one client-day: its lines, their reasons and how the units were reached."""
-    from pipeline.explain import day_date, explanation
-    from pipeline.run import reconciled_month
+    from pipeline.engines.pandas_engine import reconciled_month
+    from pipeline.report.explain import day_date, explanation
 
     when = day_date(date)
     result = reconciled_month(
@@ -229,7 +229,7 @@ def sample(
     ),
 ) -> None:
     """Write the bundled sample month (three providers, October 2026)."""
-    from pipeline.sample import write_sample
+    from pipeline.sample.month import write_sample
 
     written = write_sample(out, lines=lines, seed=seed)
     typer.echo(f"wrote {len(written)} files to {out}/")

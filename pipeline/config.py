@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.errors import ConfigError
+from pipeline.money import RATE_DECIMALS
 from schemas.columns import (
     ACTIVITIES,
     CLAIMS_COLUMNS,
@@ -20,13 +21,13 @@ from schemas.columns import (
     SERVICES_COLUMNS,
     START_TIME,
 )
+from schemas.names import code_name
 
 FLOOR = "floor"
 NEAREST = "nearest"
 ROUNDINGS = (FLOOR, NEAREST)
 # With rounding "nearest", a last partial 15-minute increment of this many minutes counts whole.
 NEAREST_PARTIAL_MINUTES = 8
-RATE_DECIMALS = 6  # unit rates are kept exactly as integer millionths of a dollar
 # A map's file patterns do not say which kind of file it reads, so any column the loader reads,
 # of any kind, is a target (the duration columns included).
 COLUMN_MAP_TARGETS = tuple(
@@ -102,9 +103,6 @@ def _rate(value: Any, where: str) -> Decimal | None:
 
 def _targets(columns: dict[str, Any], label: str, where: str) -> dict[str, str]:
     """The map's renames; a target that names no column the loader reads is a ConfigError."""
-    # Imported here: pipeline.parse imports this module.
-    from pipeline.parse import code_name
-
     texts = pd.Series([t if isinstance(t, str) else "" for t in columns.values()], dtype="str")
     # Matched as the loader matches targets, the way it matches headers ("Client ID" is fine).
     known = code_name(texts).isin(COLUMN_MAP_TARGETS).to_numpy()
@@ -160,8 +158,6 @@ def _aliases(raw: Any, where: str) -> dict[str, str]:
             f"{where}: activity_aliases: {bad!r} must be one of {', '.join(ACTIVITIES)}, "
             f"not {raw[bad]!r}"
         )
-    from pipeline.parse import code_name  # parse imports this module, so not at the top
-
     names = code_name(pd.Series([str(k) for k in raw], dtype="str")).tolist()
     # "phone = 'mailing'" would quietly recount every phone call as a mailing.
     recoded = next(

@@ -12,7 +12,8 @@ import pyarrow.compute as pc
 
 from schemas.columns import INCREMENTS_PER_UNIT
 
-MICROS_PER_DOLLAR = 1_000_000
+RATE_DECIMALS = 6  # unit rates are kept exactly as integer millionths of a dollar
+MICROS_PER_DOLLAR = 10**RATE_DECIMALS
 CENTS_PER_DOLLAR = 100
 AMOUNT_TYPE = pa.decimal128(18, 2)
 RATE_TYPE = pa.decimal128(18, 6)

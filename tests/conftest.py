@@ -1,6 +1,6 @@
 """Shared fixtures: tiny typed frames built from only the fields a test cares about.
 
-The frames have the dtypes of docs/DESIGN.md, as `pipeline.validate` hands them on.
+The frames have the dtypes of docs/DESIGN.md, as `pipeline.ingest.validate` hands them on.
 """
 
 from collections.abc import Mapping

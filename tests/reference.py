@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 
 from pipeline.config import NEAREST, Config
-from pipeline.lines import service_lines
-from pipeline.reconcile import client_days, day_warnings, final_lines, providers_without_rate
+from pipeline.rules.days import client_days, day_warnings, final_lines, providers_without_rate
+from pipeline.rules.lines import service_lines
 from schemas.columns import (
     ACTIVITY,
     ALLOWABLE_AMOUNT,
@@ -407,7 +407,7 @@ def pipeline_outcome(
     month: str,
     config: Config,
 ) -> Outcome:
-    """The vectorized rules, applied in the order pipeline.run applies them."""
+    """The vectorized rules, applied in the order pipeline.engines.pandas_engine applies them."""
     lines = service_lines(services, month, config)
     days = client_days(lines, claims, rates, config)
     return outcome_of_frames(

@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.config import COLUMN_MAP_TARGETS, FLOOR, default_config, load_config
 from pipeline.errors import ConfigError
-from pipeline.load import LAYOUTS, run_names
+from pipeline.ingest.load import LAYOUTS, run_names
 from schemas.columns import ACTIVITIES, CLIENT_ID, SERVICE_DATE
 
 EXAMPLE_CONFIG = Path(__file__).parents[1] / "pipeline" / "examples" / "providers.toml"

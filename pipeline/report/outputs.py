@@ -1,0 +1,357 @@
+"""Writes a month's output folder (SPEC §5): workbooks, parquet files and run.json.
+
+Everything is written into a staging folder first and moved into place only once all of it
+exists, so a failed run leaves the previous run's files as they were.
+"""
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import asdict
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from pipeline import money
+from pipeline.choices import FORMATS, PARQUET, XLSX
+from pipeline.errors import OutputError, UsageError
+from pipeline.progress import SILENT, Progress
+from pipeline.report.totals import run_totals
+from pipeline.report.workbooks import funder_report, provider_report, provider_rows
+from pipeline.report.workers import Job, available_cpus, job_results
+from pipeline.report.xlsx import write_workbook
+from pipeline.result import Loaded, RunResult
+from schemas.columns import (
+    ALLOWABLE_AMOUNT,
+    ALLOWABLE_UNITS,
+    CLAIMED_AMOUNT,
+    CLAIMED_UNITS,
+    CLIENT_DAYS_COLUMNS,
+    CLIENT_SPECIFIC,
+    COUNTABLE_MINUTES,
+    DISALLOWED_AMOUNT,
+    DOCUMENTED_MINUTES,
+    DUPLICATE,
+    ELIGIBLE,
+    EXTERNAL_PARTICIPANTS,
+    MINUTES,
+    PROVIDER_ID,
+    REASONS,
+    REJECTED_COLUMNS,
+    SERVICE_DATE,
+    SERVICES_COLUMNS,
+    SOURCE_FILE,
+    SOURCE_ROW,
+    UNIT_RATE,
+    VARIANCE_UNITS,
+)
+
+FUNDER_WORKBOOK = "reconciliation.xlsx"
+PROVIDERS_DIR = "providers"
+CLIENT_DAYS_FILE = "client_days.parquet"
+SERVICE_LINES_FILE = "service_lines.parquet"
+REJECTED_FILE = "rejected_rows.parquet"
+RUN_FILE = "run.json"
+PARQUET_FILES = (CLIENT_DAYS_FILE, SERVICE_LINES_FILE, REJECTED_FILE)
+# With --engine dask, the detail tables also as datasets partitioned by provider.
+CLIENT_DAYS_DIR = "client_days"
+SERVICE_LINES_DIR = "service_lines"
+PARTITIONED_DIRS = (CLIENT_DAYS_DIR, SERVICE_LINES_DIR)
+PARTITIONED = "partitioned_by_provider"
+STAGING_PREFIX = ".reconcile-staging-"
+WORKBOOK_CELLS = "workbook_cells"  # every workbook's cells together, in run.json's outputs
+
+_TYPES: dict[str, pa.DataType] = {
+    SOURCE_ROW: pa.int64(),
+    SERVICE_DATE: pa.date32(),
+    MINUTES: pa.int64(),
+    CLIENT_SPECIFIC: pa.bool_(),
+    EXTERNAL_PARTICIPANTS: pa.int64(),
+    DUPLICATE: pa.bool_(),
+    ELIGIBLE: pa.bool_(),
+    DOCUMENTED_MINUTES: pa.int64(),
+    COUNTABLE_MINUTES: pa.int64(),
+    CLAIMED_UNITS: pa.float64(),
+    ALLOWABLE_UNITS: pa.float64(),
+    VARIANCE_UNITS: pa.float64(),
+    UNIT_RATE: money.RATE_TYPE,
+    CLAIMED_AMOUNT: money.AMOUNT_TYPE,
+    ALLOWABLE_AMOUNT: money.AMOUNT_TYPE,
+    DISALLOWED_AMOUNT: money.AMOUNT_TYPE,
+}
+
+
+def schema_of(columns: Iterable[str]) -> pa.Schema:
+    """The parquet schema of these columns: their type in _TYPES, else text."""
+    return pa.schema([pa.field(c, _TYPES.get(c, pa.string())) for c in columns])
+
+
+CLIENT_DAYS_SCHEMA = schema_of(CLIENT_DAYS_COLUMNS)
+SERVICE_LINES_SCHEMA = schema_of(
+    (SOURCE_FILE, SOURCE_ROW, *SERVICES_COLUMNS, DUPLICATE, ELIGIBLE, REASONS)
+)
+REJECTED_SCHEMA = schema_of(REJECTED_COLUMNS)
+
+# Names Windows reserves for devices, whatever the extension.
+RESERVED_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+)
+UNSAFE_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_NAME = 80
+
+
+def arrow_table(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """The frame's columns as a table of exactly this schema (names, order, types)."""
+    arrays = [pa.array(frame[f.name], from_pandas=True).cast(f.type) for f in schema]
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def write_parquet(frame: pd.DataFrame, schema: pa.Schema, path: Path) -> int:
+    """The frame as a parquet file; returns its row count."""
+    pq.write_table(arrow_table(frame, schema), path)
+    return len(frame)
+
+
+def provider_file_names(providers: Iterable[str]) -> dict[str, str]:
+    """A safe, distinct file name for each provider_id.
+
+    Unsafe characters become `_`; a name that changed, or that another provider already has
+    (letter case aside), gets a short hash of the real ID so that no two providers share a file.
+    """
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for provider in providers:
+        base = UNSAFE_CHARACTERS.sub("_", provider).strip("._")[:MAX_NAME] or "provider"
+        if base.upper() in RESERVED_NAMES:
+            base = f"_{base}"
+        if base != provider or base.lower() in taken:
+            base = f"{base}-{hashlib.sha256(provider.encode()).hexdigest()[:8]}"
+        taken.add(base.lower())
+        names[provider] = f"{base}.xlsx"
+    return names
+
+
+def month_start(month: str) -> datetime:
+    """The first day of the billing month: the workbooks' fixed creation date."""
+    return datetime.strptime(month, "%Y-%m")
+
+
+def write_workbooks(
+    result: RunResult, staging: Path, progress: Progress = SILENT
+) -> dict[str, Any]:
+    """The funder's workbook and one per provider, into the staging folder, in parallel."""
+    created = month_start(result.month)
+    folder = staging / PROVIDERS_DIR
+    folder.mkdir()
+    rows = provider_rows(result)
+    names = provider_file_names(rows)
+    jobs = [
+        Job(partial(funder_workbook, result, staging / FUNDER_WORKBOOK, created),
+            sum(rows.values())),
+        *(
+            Job(partial(provider_workbook, result, p, folder / n, created), rows[p])
+            for p, n in names.items()
+        ),
+    ]
+    progress.stage("Writing the workbooks", total=len(jobs))
+    cells = job_results(jobs, available_cpus(), progress.advance)
+    return {
+        FUNDER_WORKBOOK: {"cells": cells[0]},
+        PROVIDERS_DIR: {p: f"{PROVIDERS_DIR}/{n}" for p, n in names.items()},
+        WORKBOOK_CELLS: sum(cells),
+    }
+
+
+def funder_workbook(result: RunResult, path: Path, created: datetime) -> int:
+    """The funder's workbook at `path`; returns the cells written."""
+    return write_workbook(funder_report(result), path, created)
+
+
+def provider_workbook(result: RunResult, provider: str, path: Path, created: datetime) -> int:
+    """One provider's workbook at `path`; returns the cells written."""
+    return write_workbook(provider_report(result, provider), path, created)
+
+
+def write_tables(result: RunResult, staging: Path, progress: Progress = SILENT) -> dict[str, Any]:
+    """The three parquet files, into the staging folder."""
+    progress.stage("Writing the parquet files")
+    return {
+        CLIENT_DAYS_FILE: {
+            "rows": write_parquet(result.days, CLIENT_DAYS_SCHEMA, staging / CLIENT_DAYS_FILE)
+        },
+        SERVICE_LINES_FILE: {
+            "rows": write_parquet(result.lines, SERVICE_LINES_SCHEMA, staging / SERVICE_LINES_FILE)
+        },
+        REJECTED_FILE: {
+            "rows": write_parquet(
+                result.loaded.rejected, REJECTED_SCHEMA, staging / REJECTED_FILE
+            )
+        },
+    }
+
+
+def write_partitioned_tables(result: RunResult, staging: Path) -> dict[str, Any]:
+    """client_days and service_lines as parquet datasets partitioned by provider
+    (`client_days/provider_id=PRV-A/part-0.parquet`), for readers that want one provider."""
+    frames = {CLIENT_DAYS_DIR: result.days, SERVICE_LINES_DIR: result.lines}
+    schemas = {CLIENT_DAYS_DIR: CLIENT_DAYS_SCHEMA, SERVICE_LINES_DIR: SERVICE_LINES_SCHEMA}
+    written: dict[str, Any] = {}
+    for name, frame in frames.items():
+        ds.write_dataset(
+            arrow_table(frame, schemas[name]),
+            staging / name,
+            format="parquet",
+            partitioning=[PROVIDER_ID],
+            partitioning_flavor="hive",
+        )
+        written[name] = {"rows": len(frame), "providers": int(frame[PROVIDER_ID].nunique())}
+    return {PARTITIONED: written}
+
+
+def run_record(
+    result: RunResult, formats: frozenset[str], outputs: dict[str, Any]
+) -> dict[str, Any]:
+    """What run.json holds: month, config, per-file accounts, version, totals and outputs."""
+    return {
+        "month": result.month,
+        "package_version": result.version,
+        "formats": sorted(formats),
+        "config": result.config.as_dict(),
+        "files": [
+            {**asdict(f), "extra_columns": list(f.extra_columns)} for f in result.loaded.files
+        ],
+        "files_rejected_whole": [
+            {"file": f.path, "reason": f.rejected_whole}
+            for f in result.loaded.files
+            if f.rejected_whole
+        ],
+        "providers_without_rate": list(result.providers_without_rate),
+        "totals": run_totals(result),
+        "outputs": outputs,
+    }
+
+
+def json_text(record: dict[str, Any]) -> str:
+    return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+
+
+def swap_in(staging: Path, out_dir: Path, names: Iterable[str], stale: Iterable[str]) -> None:
+    """Move the staged files and folders into place; move stale outputs into staging to die.
+
+    Files replace atomically; a folder cannot, so the old one steps aside just before.
+    """
+    trash = staging / ".old"
+    trash.mkdir()
+    for name in stale:
+        if (out_dir / name).exists():
+            os.replace(out_dir / name, trash / name)
+    for name in names:
+        if (staging / name).is_dir() and (out_dir / name).exists():
+            os.replace(out_dir / name, trash / name)
+        os.replace(staging / name, out_dir / name)
+
+
+def remove_abandoned_staging(out_dir: Path) -> None:
+    """Delete staging folders that a killed run left behind: those whose process is gone.
+
+    A staging folder is named after its run's process ID, so a run never deletes the staging
+    folder of another run still going on in the same output folder.
+    """
+    for folder in out_dir.glob(f"{STAGING_PREFIX}*"):
+        owner = folder.name.removeprefix(STAGING_PREFIX).split("-", 1)[0]
+        if not owner.isdigit() or not process_exists(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        return True
+    return True
+
+
+def staged(out_dir: Path, build: Callable[[Path], list[str]], stale: Iterable[str] = ()) -> None:
+    """Run `build` in a fresh staging folder inside out_dir, then swap its outputs in.
+
+    `build` returns the names it wrote, in the order they should appear (run.json last).
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        remove_abandoned_staging(out_dir)
+        staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=out_dir))
+    except OSError as err:
+        raise OutputError(f"{out_dir}: cannot write the output folder ({err.strerror})") from None
+    try:
+        swap_in(staging, out_dir, build(staging), stale)
+    except OSError as err:
+        raise OutputError(
+            f"{out_dir}: cannot write {Path(err.filename or out_dir).name} "
+            f"({err.strerror or err})"
+        ) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_outputs(
+    result: RunResult,
+    out_dir: Path,
+    formats: frozenset[str],
+    progress: Progress = SILENT,
+    partitioned: bool = False,
+) -> dict[str, Any]:
+    """The chosen outputs and run.json into out_dir, replacing a previous run's wholly.
+
+    `partitioned` adds the detail tables as provider-partitioned datasets to the parquet files.
+    Returns what run.json says. Outputs of a format not chosen this time are removed, so that
+    the folder never mixes two runs.
+    """
+    unknown = sorted(formats - set(FORMATS))
+    if unknown:
+        raise UsageError(f"unknown output format {unknown[0]!r}; choose from {', '.join(FORMATS)}")
+    partitioned = partitioned and PARQUET in formats
+    record: dict[str, Any] = {}
+
+    def build(staging: Path) -> list[str]:
+        outputs: dict[str, Any] = {}
+        if PARQUET in formats:
+            outputs.update(write_tables(result, staging, progress))
+        if partitioned:
+            outputs.update(write_partitioned_tables(result, staging))
+        if XLSX in formats:
+            outputs.update(write_workbooks(result, staging, progress))
+        record.update(run_record(result, formats, outputs))
+        (staging / RUN_FILE).write_text(json_text(record), encoding="utf-8")
+        written = [n for n in (*PARQUET_FILES, FUNDER_WORKBOOK, PROVIDERS_DIR) if n in outputs]
+        return [*written, *(PARTITIONED_DIRS if partitioned else ()), RUN_FILE]
+
+    stale = [
+        *(PARQUET_FILES if PARQUET not in formats else ()),
+        *((FUNDER_WORKBOOK, PROVIDERS_DIR) if XLSX not in formats else ()),
+        *(PARTITIONED_DIRS if not partitioned else ()),
+    ]
+    staged(out_dir, build, stale)
+    return record
+
+
+def write_validation(loaded: Loaded, out_dir: Path) -> Path:
+    """`reconcile validate`: only the rejected-row records, as rejected_rows.parquet."""
+
+    def build(staging: Path) -> list[str]:
+        write_parquet(loaded.rejected, REJECTED_SCHEMA, staging / REJECTED_FILE)
+        return [REJECTED_FILE]
+
+    staged(out_dir, build)
+    return out_dir / REJECTED_FILE

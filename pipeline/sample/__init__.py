@@ -1,0 +1,1 @@
+"""The bundled sample month's generator (`reconcile sample`): not part of the audit."""
