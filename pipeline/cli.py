@@ -41,6 +41,15 @@ Rates = Annotated[
     list[Path] | None,
     typer.Option("--rates", metavar="FILE", help="A rates file, .csv or .xlsx (optional)."),
 ]
+Authorizations = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--authorizations",
+        metavar="FILE",
+        help="An authorizations file, .csv or .xlsx (optional; SPEC §9 applies only with one). "
+        "Repeatable.",
+    ),
+]
 Data = Annotated[
     Path | None,
     typer.Option(
@@ -79,6 +88,7 @@ def month_inputs(
     services: list[Path] | None,
     claims: list[Path] | None,
     rates: list[Path] | None,
+    authorizations: list[Path] | None,
     data: Path | None,
 ) -> Inputs:
     """The files named on the command line, or those found in the month's folder."""
@@ -86,10 +96,12 @@ def month_inputs(
     from pipeline.ingest.load import discovered_inputs
 
     month = billing_month(month)
-    if services or claims or rates:
+    if services or claims or rates or authorizations:
         if not services or not claims:
             raise UsageError("give at least one --services and one --claims file (or neither)")
-        return Inputs(tuple(services), tuple(claims), tuple(rates or ()))
+        return Inputs(
+            tuple(services), tuple(claims), tuple(rates or ()), tuple(authorizations or ())
+        )
     return discovered_inputs(data or Path("data") / month, month)
 
 
@@ -130,6 +142,7 @@ def run(
     services: Services = None,
     claims: Claims = None,
     rates: Rates = None,
+    authorizations: Authorizations = None,
     data: Data = None,
     out: Out = None,
     config: ConfigFile = None,
@@ -152,7 +165,7 @@ def run(
     from pipeline.progress import progress_display
     from pipeline.report.outputs import write_outputs
 
-    inputs = month_inputs(month, services, claims, rates, data)
+    inputs = month_inputs(month, services, claims, rates, authorizations, data)
     chosen = chosen_formats(formats)
     with progress_display(quiet) as progress:
         result = month_result(inputs, month, load_config(config), engine, scheduler, progress)
@@ -168,6 +181,7 @@ def validate(
     services: Services = None,
     claims: Claims = None,
     rates: Rates = None,
+    authorizations: Authorizations = None,
     data: Data = None,
     out: ValidationOut = None,
     config: ConfigFile = None,
@@ -177,7 +191,7 @@ def validate(
     from pipeline.ingest.validate import loaded_inputs
     from pipeline.report.outputs import REJECTED_FILE, write_validation
 
-    inputs = month_inputs(month, services, claims, rates, data)
+    inputs = month_inputs(month, services, claims, rates, authorizations, data)
     loaded = loaded_inputs(inputs, load_config(config))
     target = out or REPORTS / f"{month.strip()}{VALIDATION}"
     write_validation(loaded, target)
@@ -202,6 +216,7 @@ def explain(
     services: Services = None,
     claims: Claims = None,
     rates: Rates = None,
+    authorizations: Authorizations = None,
     data: Data = None,
     config: ConfigFile = None,
 ) -> None:
@@ -210,9 +225,8 @@ def explain(
     from pipeline.report.explain import day_date, explanation
 
     when = day_date(date)
-    result = reconciled_month(
-        month_inputs(month, services, claims, rates, data), month, load_config(config)
-    )
+    inputs = month_inputs(month, services, claims, rates, authorizations, data)
+    result = reconciled_month(inputs, month, load_config(config))
     typer.echo(explanation(result, provider.strip(), client.strip(), when))
 
 

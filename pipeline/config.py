@@ -12,6 +12,7 @@ import pandas as pd
 
 from pipeline.errors import ConfigError
 from pipeline.money import RATE_DECIMALS
+from pipeline.rules.table import NOTE_FLAGS, Kind, codes
 from schemas.columns import (
     ACTIVITIES,
     CLAIMS_COLUMNS,
@@ -50,6 +51,16 @@ class ColumnMap:
 
 
 @dataclass(frozen=True)
+class Review:
+    """The review flags of SPEC §8 (v2 §10): which act as line codes, and the note phrases."""
+
+    # Flags that then act as line codes: the line is not eligible and carries the code.
+    disallow: tuple[str, ...] = ()
+    # Per §8.1 flag, the phrases a note is screened for (whole words, case and accents ignored).
+    phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Config:
     min_minutes: int = 15
     rounding: str = FLOOR
@@ -57,6 +68,8 @@ class Config:
     staff_day_limit_minutes: int = 720
     default_unit_rate: Decimal | None = None
     workbook_detail_rows: int = 100_000
+    response_days: int = 30  # v2 §5.1: a provider answers its notice within this many days
+    review: Review = field(default_factory=Review)
     activity_aliases: dict[str, str] = field(default_factory=dict)
     column_maps: tuple[ColumnMap, ...] = ()
     source: str = "default"
@@ -72,6 +85,10 @@ class Config:
             None if self.default_unit_rate is None else str(self.default_unit_rate)
         )
         out["column_maps"] = [{**asdict(m), "files": list(m.files)} for m in self.column_maps]
+        out["review"] = {
+            "disallow": list(self.review.disallow),
+            "phrases": {flag: list(p) for flag, p in self.review.phrases.items()},
+        }
         return out
 
 
@@ -172,6 +189,46 @@ def _aliases(raw: Any, where: str) -> dict[str, str]:
     return {str(k): str(v) for k, v in raw.items()}
 
 
+def _review(raw: Any, base: Review, where: str) -> Review:
+    """The [review] table: a user's phrase list for a flag replaces that flag's list only."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: review must be a table ([review])")
+    unknown = sorted(set(raw) - {"disallow", "phrases"})
+    if unknown:
+        raise ConfigError(
+            f"{where}: review: unknown key {unknown[0]!r}; the keys are disallow, phrases"
+        )
+    flags = codes(Kind.REVIEW)
+    disallow = raw.get("disallow", list(base.disallow))
+    if not isinstance(disallow, list) or any(f not in flags for f in disallow):
+        raise ConfigError(
+            f"{where}: review.disallow must be a list of review flags ({', '.join(flags)}), "
+            f"not {disallow!r}"
+        )
+    phrases = raw.get("phrases", {})
+    screened = NOTE_FLAGS
+    if not isinstance(phrases, dict):
+        raise ConfigError(f"{where}: review.phrases must be a table of flag = [phrases]")
+    for flag, listed in phrases.items():
+        if flag not in screened:
+            raise ConfigError(
+                f"{where}: review.phrases: {flag!r} must be one of {', '.join(screened)}"
+            )
+        if (
+            not isinstance(listed, list)
+            or not listed
+            or any(not isinstance(s, str) or not s.strip() for s in listed)
+        ):
+            raise ConfigError(
+                f"{where}: review.phrases.{flag} must be a list of one or more phrases"
+            )
+    merged = {**base.phrases, **{f: tuple(p) for f, p in phrases.items()}}
+    return Review(
+        disallow=tuple(dict.fromkeys(disallow)),
+        phrases={flag: merged[flag] for flag in screened if flag in merged},
+    )
+
+
 def _from_dict(raw: dict[str, Any], base: Config, where: str) -> Config:
     settings = [f for f in Config.__dataclass_fields__ if f != "source"]
     unknown = sorted(set(raw) - set(settings))
@@ -200,6 +257,8 @@ def _from_dict(raw: dict[str, Any], base: Config, where: str) -> Config:
             else base.default_unit_rate
         ),
         workbook_detail_rows=_int(raw, "workbook_detail_rows", base.workbook_detail_rows, 0, where),
+        response_days=_int(raw, "response_days", base.response_days, 1, where),
+        review=_review(raw.get("review", {}), base.review, where),
         activity_aliases={
             **base.activity_aliases,
             **_aliases(raw.get("activity_aliases", {}), where),

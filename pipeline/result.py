@@ -1,11 +1,13 @@
 """What one run hands from the computation to the writers: plain frames and file accounts."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 
 from pipeline.config import Config
+from schemas.columns import AUTHORIZATIONS_KIND, NO_RATE, PROVIDER_ID, RATE_SOURCE
 
 
 @dataclass(frozen=True)
@@ -15,6 +17,7 @@ class Inputs:
     services: tuple[Path, ...]
     claims: tuple[Path, ...]
     rates: tuple[Path, ...] = ()
+    authorizations: tuple[Path, ...] = ()  # v2 §9: without any, §9 does not apply
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,7 @@ class FileReport:
     """The account of one input file (SPEC §2): rows read = rows accepted + rows rejected."""
 
     path: str
-    kind: str  # "services", "claims" or "rates"
+    kind: str  # one of INPUT_KINDS: "services", "claims", "rates" or "authorizations"
     rows_read: int
     rows_accepted: int
     rows_rejected: int
@@ -43,12 +46,21 @@ class Loaded:
     services: pd.DataFrame
     claims: pd.DataFrame
     rates: pd.DataFrame
-    rejected: pd.DataFrame
+    authorizations: pd.DataFrame
+    rejected: pd.DataFrame  # REJECTED_COLUMNS, and the provider_id cell of the row as read
     files: tuple[FileReport, ...]
 
     @property
     def any_file_rejected(self) -> bool:
         return any(f.rejected_whole for f in self.files)
+
+    @property
+    def authorizations_apply(self) -> bool:
+        """SPEC §9 applies when at least one authorizations file could be read.
+
+        A run whose every authorizations file was rejected whole does not disallow the month
+        for want of authorizations; Run Info says so (README, choices)."""
+        return any(f.kind == AUTHORIZATIONS_KIND and not f.rejected_whole for f in self.files)
 
 
 @dataclass(frozen=True)
@@ -58,8 +70,16 @@ class RunResult:
     month: str  # "YYYY-MM"
     config: Config
     loaded: Loaded
-    lines: pd.DataFrame  # service lines after every rule (SPEC §5 service_lines)
-    days: pd.DataFrame  # client-days (SPEC §5 client_days, CLIENT_DAYS_COLUMNS)
-    warnings: pd.DataFrame  # WARNING_COLUMNS
+    lines: pd.DataFrame  # service lines after every rule (SERVICE_LINES_COLUMNS)
+    days: pd.DataFrame  # client-days (CLIENT_DAYS_COLUMNS)
+    claims: pd.DataFrame  # accepted claims rows, each with its share of its day (§4.3)
+    review: pd.DataFrame  # every warning and review flag (REVIEW_COLUMNS)
+    providers: pd.DataFrame  # every provider of the month: name, rate, rate source
     version: str
-    providers_without_rate: tuple[str, ...] = field(default=())
+    run_at: datetime  # when the run began: Run Info, and the providers' response date
+
+    @property
+    def providers_without_rate(self) -> tuple[str, ...]:
+        """The providers whose amounts are empty: neither rates nor config gave a rate."""
+        rateless = self.providers[RATE_SOURCE] == NO_RATE
+        return tuple(self.providers.loc[rateless, PROVIDER_ID])

@@ -25,10 +25,21 @@ UNITS_CLAIMED: Final = "units_claimed"
 
 # rates
 UNIT_RATE: Final = "unit_rate"
+PROVIDER_NAME: Final = "provider_name"  # optional (v2): shown beside the ID in the workbooks
 
-# Optional duration columns a provider may send instead of `minutes` (issue 3).
+# Optional clock times of a services row (v2 §1, §8.3): kept on the line as read, and the
+# minutes in place of a missing `minutes` column (issue 3).
 START_TIME: Final = "start_time"
 END_TIME: Final = "end_time"
+# The clock times as minutes after midnight (Int64, NA where absent), for the §8.3 checks.
+START_MINUTE: Final = "start_minute"
+END_MINUTE: Final = "end_minute"
+
+# authorizations (v2 §9)
+AUTHORIZATION_ID: Final = "authorization_id"
+START_DATE: Final = "start_date"
+END_DATE: Final = "end_date"
+MAX_UNITS_PER_MONTH: Final = "max_units_per_month"
 
 SERVICES_COLUMNS: Final = (
     SERVICE_ID, PROVIDER_ID, CLIENT_ID, STAFF_ID, SERVICE_DATE, ACTIVITY, MINUTES,
@@ -37,8 +48,12 @@ SERVICES_COLUMNS: Final = (
 SERVICES_REQUIRED: Final = tuple(c for c in SERVICES_COLUMNS if c != EXTERNAL_PARTICIPANTS)
 CLAIMS_COLUMNS: Final = (CLAIM_ID, PROVIDER_ID, CLIENT_ID, SERVICE_DATE, UNITS_CLAIMED)
 CLAIMS_REQUIRED: Final = (PROVIDER_ID, CLIENT_ID, SERVICE_DATE, UNITS_CLAIMED)
-RATES_COLUMNS: Final = (PROVIDER_ID, UNIT_RATE)
-RATES_REQUIRED: Final = RATES_COLUMNS
+RATES_COLUMNS: Final = (PROVIDER_ID, UNIT_RATE, PROVIDER_NAME)
+RATES_REQUIRED: Final = (PROVIDER_ID, UNIT_RATE)
+AUTHORIZATIONS_COLUMNS: Final = (
+    AUTHORIZATION_ID, PROVIDER_ID, CLIENT_ID, START_DATE, END_DATE, MAX_UNITS_PER_MONTH,
+)
+AUTHORIZATIONS_REQUIRED: Final = (PROVIDER_ID, CLIENT_ID, START_DATE)
 
 # Value domains.
 FACE_TO_FACE: Final = "face_to_face"
@@ -56,6 +71,7 @@ ACTIVITIES: Final = (
 TRUE_WORDS: Final = ("true", "yes", "y", "1")
 FALSE_WORDS: Final = ("false", "no", "n", "0")
 MAX_MINUTES: Final = 1440
+MINUTES_PER_DAY: Final = 1440
 MAX_UNITS_CLAIMED: Final = 24
 # Dollars per hour unit: far above any contract, so a larger rate is a typo. At 24 units a row,
 # a month's amounts stay within int64 cents up to 3.8 billion claims rows.
@@ -74,7 +90,12 @@ REJECTED_COLUMNS: Final = (SOURCE_FILE, SOURCE_ROW, COLUMN, VALUE, ERROR)
 DUPLICATE: Final = "duplicate"
 ELIGIBLE: Final = "eligible"
 REASONS: Final = "reasons"
+REVIEW: Final = "review"  # v2 §8: the review flags of a line or a day, joined like reasons
 REASON_SEPARATOR: Final = ";"
+SERVICE_LINES_COLUMNS: Final = (
+    SOURCE_FILE, SOURCE_ROW, *SERVICES_COLUMNS, DUPLICATE, ELIGIBLE, REASONS, START_TIME,
+    END_TIME, REVIEW,
+)
 
 # Client-days (SPEC §4, §5), in the order of client_days.parquet.
 DOCUMENTED_MINUTES: Final = "documented_minutes"
@@ -86,14 +107,45 @@ STATUS: Final = "status"
 CLAIMED_AMOUNT: Final = "claimed_amount"
 ALLOWABLE_AMOUNT: Final = "allowable_amount"
 DISALLOWED_AMOUNT: Final = "disallowed_amount"
+# v2 §4.1–§4.2: every disallowed unit and dollar split by cause, and money that cross-foots.
+DOCUMENTATION_UNITS: Final = "documentation_units"
+PAYABLE_AMOUNT: Final = "payable_amount"
+DISALLOWED_UNITS_DOCUMENTATION: Final = "disallowed_units_documentation"
+DISALLOWED_UNITS_RULES: Final = "disallowed_units_rules"
+DISALLOWED_AMOUNT_DOCUMENTATION: Final = "disallowed_amount_documentation"
+DISALLOWED_AMOUNT_RULES: Final = "disallowed_amount_rules"
+UNCLAIMED_AMOUNT: Final = "unclaimed_amount"
 CLAIM_LINES: Final = "claim_lines"
 CLIENT_DAY_KEY: Final = (PROVIDER_ID, CLIENT_ID, SERVICE_DATE)
 CLIENT_DAYS_COLUMNS: Final = (
     PROVIDER_ID, CLIENT_ID, SERVICE_DATE, DOCUMENTED_MINUTES, COUNTABLE_MINUTES, CLAIMED_UNITS,
     ALLOWABLE_UNITS, VARIANCE_UNITS, STATUS, REASONS, UNIT_RATE, CLAIMED_AMOUNT,
-    ALLOWABLE_AMOUNT, DISALLOWED_AMOUNT,
+    ALLOWABLE_AMOUNT, DISALLOWED_AMOUNT, DOCUMENTATION_UNITS, PAYABLE_AMOUNT,
+    DISALLOWED_UNITS_DOCUMENTATION, DISALLOWED_UNITS_RULES, DISALLOWED_AMOUNT_DOCUMENTATION,
+    DISALLOWED_AMOUNT_RULES, UNCLAIMED_AMOUNT, REVIEW,
 )
-AMOUNT_COLUMNS: Final = (CLAIMED_AMOUNT, ALLOWABLE_AMOUNT, DISALLOWED_AMOUNT)
+# Every amount of a client-day; each total is the exact sum of the rounded per-day amounts.
+AMOUNT_COLUMNS: Final = (
+    CLAIMED_AMOUNT, ALLOWABLE_AMOUNT, DISALLOWED_AMOUNT, PAYABLE_AMOUNT,
+    DISALLOWED_AMOUNT_DOCUMENTATION, DISALLOWED_AMOUNT_RULES, UNCLAIMED_AMOUNT,
+)
+
+# Accepted claims rows, traceable (v2 §4.3), in the order of claims.parquet.
+PAYABLE_UNITS: Final = "payable_units"
+DISALLOWED_UNITS: Final = "disallowed_units"
+CLAIM_ROWS_COLUMNS: Final = (
+    CLAIM_ID, SOURCE_FILE, SOURCE_ROW, PROVIDER_ID, CLIENT_ID, SERVICE_DATE, UNITS_CLAIMED,
+    STATUS, PAYABLE_UNITS, DISALLOWED_UNITS, CLAIMED_AMOUNT, PAYABLE_AMOUNT, DISALLOWED_AMOUNT,
+)
+CLAIM_AMOUNT_COLUMNS: Final = (CLAIMED_AMOUNT, PAYABLE_AMOUNT, DISALLOWED_AMOUNT)
+
+# Each provider of the month (v2 §5.1 Summary): its name and rate, and where the rate came from.
+RATE_SOURCE: Final = "rate_source"
+RATES_FILE: Final = "rates file"
+DEFAULT_RATE: Final = "default"
+NO_RATE: Final = "none"
+RATE_SOURCES: Final = (RATES_FILE, DEFAULT_RATE, NO_RATE)
+PROVIDERS_COLUMNS: Final = (PROVIDER_ID, PROVIDER_NAME, UNIT_RATE, RATE_SOURCE)
 
 # Statuses, in the order SPEC §4 tests them.
 NO_DOCUMENTATION: Final = "no_documentation"
@@ -106,13 +158,19 @@ STATUSES: Final = (
     NO_DOCUMENTATION, NOTHING_BILLABLE, MATCH, OVER_CLAIMED, NOT_CLAIMED, UNDER_CLAIMED,
 )
 
-# Warnings (SPEC §4).
+# Warnings (SPEC §4) and review flags (v2 §8), one row each, in the order of review.parquet.
 WARNING_CODE: Final = "code"
+REVIEW_KIND: Final = "kind"  # "warning" or "review", the rules table's kind of the code
 DETAIL: Final = "detail"
 WARNING_COLUMNS: Final = (WARNING_CODE, PROVIDER_ID, CLIENT_ID, STAFF_ID, SERVICE_DATE, DETAIL)
+REVIEW_COLUMNS: Final = (
+    WARNING_CODE, REVIEW_KIND, PROVIDER_ID, CLIENT_ID, STAFF_ID, SERVICE_DATE, SOURCE_FILE,
+    SOURCE_ROW, DETAIL,
+)
 
 # Input kinds: the Inputs field, FileReport.kind and the file-name prefix of each (SPEC §1).
 SERVICES_KIND: Final = "services"
 CLAIMS_KIND: Final = "claims"
 RATES_KIND: Final = "rates"
-INPUT_KINDS: Final = (SERVICES_KIND, CLAIMS_KIND, RATES_KIND)
+AUTHORIZATIONS_KIND: Final = "authorizations"
+INPUT_KINDS: Final = (SERVICES_KIND, CLAIMS_KIND, RATES_KIND, AUTHORIZATIONS_KIND)

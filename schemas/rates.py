@@ -16,3 +16,4 @@ class RatesModel(SourcedModel):
 
     provider_id: Series[str] = non_blank(unique=True)
     unit_rate: Series[Annotated[pd.ArrowDtype, RATE_TYPE]] = pa.Field(gt=0, le=MAX_UNIT_RATE)
+    provider_name: Series[str] = pa.Field(nullable=True)  # v2: optional, shown beside the ID

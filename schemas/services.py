@@ -1,10 +1,11 @@
 """The accepted services row (SPEC §1): each value rule stated once, as a pandera check."""
 
 import numpy as np
+import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from schemas.columns import ACTIVITIES, MAX_MINUTES
+from schemas.columns import ACTIVITIES, MAX_MINUTES, MINUTES_PER_DAY
 from schemas.sourced import SourcedModel, non_blank
 
 
@@ -21,3 +22,8 @@ class ServicesModel(SourcedModel):
     client_specific: Series[bool]
     external_participants: Series[np.int64] = pa.Field(ge=0)
     note: Series[str]
+    # v2 §8.3: the clock times as read ("" where absent) and as minutes after midnight (NA).
+    start_time: Series[str]
+    end_time: Series[str]
+    start_minute: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, lt=MINUTES_PER_DAY)
+    end_minute: Series[pd.Int64Dtype] = pa.Field(nullable=True, ge=0, lt=MINUTES_PER_DAY)

@@ -6,6 +6,8 @@ Every rule looks only within one provider, so a partition holding whole provider
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING
 
@@ -18,19 +20,14 @@ from pipeline.engines.pandas_engine import billing_month
 from pipeline.errors import UsageError
 from pipeline.ingest.validate import loaded_inputs
 from pipeline.result import FileReport, Inputs, Loaded, RunResult
-from pipeline.rules.days import client_days, day_warnings, final_lines, providers_without_rate
-from pipeline.rules.lines import service_lines
-from pipeline.rules.table import Kind, codes
+from pipeline.rules.reconcile import Reconciled, applied_authorizations, reconciled_providers
+from pipeline.rules.review import cross_provider_warnings, review_table
 from schemas.columns import (
     CLAIMS_KIND,
     CLIENT_DAY_KEY,
-    CLIENT_ID,
     PROVIDER_ID,
     RATES_KIND,
-    SERVICE_DATE,
     SERVICES_KIND,
-    STAFF_ID,
-    WARNING_CODE,
 )
 
 if TYPE_CHECKING:
@@ -127,30 +124,39 @@ def provider_partitions(
     )
 
 
-def ordered_lines(services: pd.DataFrame, month: str, config: Config) -> pd.DataFrame:
-    """A partition's service lines, its rows first put back in reading order for the
-    duplicate rule (earlier file, then earlier row)."""
-    ordered = services.sort_values(_ORDER, kind="stable").reset_index(drop=True)
-    return service_lines(ordered, month, config)
+def partition_result(
+    services: pd.DataFrame,
+    claims: pd.DataFrame,
+    rates: pd.DataFrame,
+    authorizations: pd.DataFrame | None,
+    month: str,
+    config: Config,
+) -> Reconciled:
+    """One partition's whole providers through every rule, its rows first put back in reading
+    order (the duplicate rule and the claims' allocation depend on it)."""
+    claims = claims.sort_values(_ORDER, kind="stable").reset_index(drop=True)
+    done = reconciled_providers(
+        services.sort_values(_ORDER, kind="stable").reset_index(drop=True),
+        claims,
+        rates,
+        authorizations,
+        month,
+        config,
+    )
+    # The claims rows keep their reading order, to be put back in it once gathered.
+    return replace(done, claims=done.claims.assign(**{_ORDER: claims[_ORDER].to_numpy()}))
 
 
-def in_reading_order(lines: pd.DataFrame) -> pd.DataFrame:
-    """Gathered lines as the pandas engine orders them, without the helper column."""
-    return lines.sort_values(_ORDER, kind="stable").drop(columns=_ORDER).reset_index(drop=True)
-
-
-def in_warning_order(warnings: pd.DataFrame) -> pd.DataFrame:
-    """Gathered warnings as `day_warnings` orders them: by code, then by the code's key."""
-    rank = {code: i for i, code in enumerate(codes(Kind.WARNING))}
-    ranked = warnings.assign(**{_RANK: warnings[WARNING_CODE].map(rank)})
-    by = [_RANK, PROVIDER_ID, STAFF_ID, CLIENT_ID, SERVICE_DATE]
-    return ranked.sort_values(by, kind="stable").drop(columns=_RANK).reset_index(drop=True)
+def in_reading_order(frame: pd.DataFrame) -> pd.DataFrame:
+    """Gathered rows as the pandas engine orders them, without the helper column."""
+    return frame.sort_values(_ORDER, kind="stable").drop(columns=_ORDER).reset_index(drop=True)
 
 
 def combined_loaded(
     accounts: Sequence[tuple[pd.DataFrame, tuple[FileReport, ...]]],
     claims: Sequence[pd.DataFrame],
     rates: pd.DataFrame,
+    authorizations: pd.DataFrame,
     lines: pd.DataFrame,
     empty: Loaded,
 ) -> Loaded:
@@ -160,6 +166,7 @@ def combined_loaded(
         services=lines[list(empty.services.columns)],
         claims=pd.concat(claims, ignore_index=True) if claims else empty.claims,
         rates=rates,
+        authorizations=authorizations,
         rejected=pd.concat([rejected for rejected, _ in accounts], ignore_index=True),
         files=tuple(report for _, reports in accounts for report in reports),
     )
@@ -167,7 +174,11 @@ def combined_loaded(
 
 def month_result_on_dask(client: "Client", inputs: Inputs, month: str, config: Config) -> RunResult:
     """Load each file as one task, split the rows by provider into one partition per worker
-    thread, apply the rules to each partition and gather the result."""
+    thread, apply the rules to each partition, then the one rule that crosses providers
+    (CROSS_PROVIDER_SAME_DAY) to the gathered client-days, and gather the result."""
+    from dask import delayed
+
+    run_at = datetime.now().replace(microsecond=0)
     partitions = max(1, sum(client.nthreads().values()))
     empty = loaded_inputs(Inputs((), ()), config)
     services_parts = [
@@ -177,43 +188,50 @@ def month_result_on_dask(client: "Client", inputs: Inputs, month: str, config: C
     claims_parts = [
         client.submit(loaded_inputs, Inputs((), claims=(path,)), config) for path in inputs.claims
     ]
-    # Rates are read in one task: a provider's rate must be unique across the rates files.
+    # Rates and authorizations are read in one task each: a provider's rate must be unique
+    # across the rates files, and an authorization must not overlap one in an earlier file.
     rates_part = client.submit(loaded_inputs, Inputs((), (), rates=inputs.rates), config)
-    parts = [*services_parts, *claims_parts, rates_part]
+    authorizations_part = client.submit(
+        loaded_inputs, Inputs((), (), authorizations=inputs.authorizations), config
+    )
+    parts = [*services_parts, *claims_parts, rates_part, authorizations_part]
     accounts = [client.submit(account, part) for part in parts]
     claims_frames = [client.submit(attrgetter(CLAIMS_KIND), part) for part in claims_parts]
     rates = client.submit(attrgetter(RATES_KIND), rates_part).result()
+    authorizations_loaded = authorizations_part.result()
+    authorizations = applied_authorizations(authorizations_loaded)
 
     services = provider_partitions(
         client, services_parts, SERVICES_KIND, empty.services, partitions
     )
     claims = provider_partitions(client, claims_parts, CLAIMS_KIND, empty.claims, partitions)
-    meta_lines = ordered_lines(services._meta, month, config)
-    lines = services.map_partitions(ordered_lines, month, config, meta=meta_lines)
-    days = lines.map_partitions(
-        client_days, claims, rates, config, align_dataframes=False,
-        meta=client_days(meta_lines, claims._meta, empty.rates, config),
+    results = [
+        delayed(partition_result)(s, c, rates, authorizations, month, config)
+        for s, c in zip(services.to_delayed(), claims.to_delayed(), strict=True)
+    ]
+    done, accounts_pd, claims_pd = client.gather(
+        [client.compute(results), accounts, claims_frames]
     )
-    final = lines.map_partitions(
-        final_lines, days, config, align_dataframes=False, meta=meta_lines
+    lines = in_reading_order(pd.concat([d.lines for d in done], ignore_index=True))
+    days = pd.concat([d.days for d in done], ignore_index=True).sort_values(
+        list(CLIENT_DAY_KEY), kind="stable", ignore_index=True
     )
-    warnings = lines.map_partitions(
-        day_warnings, claims, config, align_dataframes=False,
-        meta=day_warnings(meta_lines, claims._meta, config),
+    claim_rows = in_reading_order(pd.concat([d.claims for d in done], ignore_index=True))
+    providers = pd.concat([d.providers for d in done], ignore_index=True).sort_values(
+        PROVIDER_ID, ignore_index=True
     )
-    computed = client.compute([final, days, warnings])
-    lines_pd, days_pd, warnings_pd, accounts_pd, claims_pd = client.gather(
-        [*computed, accounts, claims_frames]
-    )
-    lines_pd = in_reading_order(lines_pd)
-    days_pd = days_pd.sort_values(list(CLIENT_DAY_KEY), kind="stable", ignore_index=True)
+    review = review_table([*(d.review for d in done), cross_provider_warnings(days)])
     return RunResult(
         month=month,
         config=config,
-        loaded=combined_loaded(accounts_pd, claims_pd, rates, lines_pd, empty),
-        lines=lines_pd,
-        days=days_pd,
-        warnings=in_warning_order(warnings_pd),
+        loaded=combined_loaded(
+            accounts_pd, claims_pd, rates, authorizations_loaded.authorizations, lines, empty
+        ),
+        lines=lines,
+        days=days,
+        claims=claim_rows,
+        review=review,
+        providers=providers,
         version=__version__,
-        providers_without_rate=providers_without_rate(days_pd),
+        run_at=run_at,
     )

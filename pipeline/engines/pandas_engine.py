@@ -1,6 +1,8 @@
-"""The whole month, in order: load → validate → line rules → client-day rules → reconcile."""
+"""The whole month in this process, in order: load → validate → line rules → client-day rules →
+reconcile."""
 
 import re
+from datetime import datetime
 
 from pipeline import __version__
 from pipeline.config import Config
@@ -8,8 +10,8 @@ from pipeline.errors import UsageError
 from pipeline.ingest.validate import loaded_inputs
 from pipeline.progress import SILENT, Progress
 from pipeline.result import Inputs, Loaded, RunResult
-from pipeline.rules.days import client_days, day_warnings, final_lines, providers_without_rate
-from pipeline.rules.lines import service_lines
+from pipeline.rules.reconcile import applied_authorizations, reconciled_providers
+from pipeline.rules.review import cross_provider_warnings, review_table
 
 MONTH_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
@@ -21,19 +23,27 @@ def billing_month(text: str) -> str:
     return text.strip()
 
 
-def reconciled(loaded: Loaded, month: str, config: Config) -> RunResult:
-    """Every rule applied to validated inputs: the service lines, client-days and warnings."""
-    lines = service_lines(loaded.services, month, config)
-    days = client_days(lines, loaded.claims, loaded.rates, config)
+def reconciled(loaded: Loaded, month: str, config: Config, run_at: datetime) -> RunResult:
+    """Every rule applied to validated inputs: lines, client-days, claims rows and review."""
+    done = reconciled_providers(
+        loaded.services,
+        loaded.claims,
+        loaded.rates,
+        applied_authorizations(loaded),
+        month,
+        config,
+    )
     return RunResult(
         month=month,
         config=config,
         loaded=loaded,
-        lines=final_lines(lines, days, config),
-        days=days,
-        warnings=day_warnings(lines, loaded.claims, config),
+        lines=done.lines,
+        days=done.days,
+        claims=done.claims,
+        review=review_table([done.review, cross_provider_warnings(done.days)]),
+        providers=done.providers,
         version=__version__,
-        providers_without_rate=providers_without_rate(days),
+        run_at=run_at,
     )
 
 
@@ -41,7 +51,8 @@ def reconciled_month(
     inputs: Inputs, month: str, config: Config, progress: Progress = SILENT
 ) -> RunResult:
     """Load and validate the month's files, then reconcile them."""
+    run_at = datetime.now().replace(microsecond=0)
     progress.stage("Reading and checking the files")
     loaded = loaded_inputs(inputs, config)
     progress.stage("Applying the rules and reconciling")
-    return reconciled(loaded, billing_month(month), config)
+    return reconciled(loaded, billing_month(month), config, run_at)

@@ -19,6 +19,9 @@ from pipeline.ingest.parse import blank
 from pipeline.ingest.xlsx_grid import xlsx_grid
 from pipeline.result import Inputs
 from schemas.columns import (
+    AUTHORIZATIONS_COLUMNS,
+    AUTHORIZATIONS_KIND,
+    AUTHORIZATIONS_REQUIRED,
     CLAIMS_COLUMNS,
     CLAIMS_KIND,
     CLAIMS_REQUIRED,
@@ -69,9 +72,8 @@ class Layout:
         return pd.DataFrame(unmet, index=names.index)
 
     def read(self, names: Collection[str]) -> tuple[str, ...]:
-        """The columns read from a file with these headers; substitutes only in place of theirs."""
-        replaced = {s for c, subs in self.substitutes.items() if c in names for s in subs}
-        return tuple(c for c in self.columns if c in names and c not in replaced)
+        """The columns of the layout that a file with these headers has."""
+        return tuple(c for c in self.columns if c in names)
 
 
 LAYOUTS: Mapping[str, Layout] = {
@@ -82,6 +84,7 @@ LAYOUTS: Mapping[str, Layout] = {
     ),
     CLAIMS_KIND: Layout(CLAIMS_COLUMNS, CLAIMS_REQUIRED),
     RATES_KIND: Layout(RATES_COLUMNS, RATES_REQUIRED),
+    AUTHORIZATIONS_KIND: Layout(AUTHORIZATIONS_COLUMNS, AUTHORIZATIONS_REQUIRED),
 }
 
 
@@ -115,7 +118,9 @@ def discovered_inputs(data_dir: Path, month: str) -> Inputs:
     for kind in (SERVICES_KIND, CLAIMS_KIND):
         if not found[kind]:
             raise InputError(f"no {kind} files for {month} in {data_dir}")
-    return Inputs(found[SERVICES_KIND], found[CLAIMS_KIND], found[RATES_KIND])
+    return Inputs(
+        found[SERVICES_KIND], found[CLAIMS_KIND], found[RATES_KIND], found[AUTHORIZATIONS_KIND]
+    )
 
 
 def run_names(headers: pd.Series, column_map: ColumnMap | None) -> pd.Series:

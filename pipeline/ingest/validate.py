@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache, partial
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -19,14 +21,20 @@ from pipeline.ingest.grid import UnreadableFileError, empty_frame
 from pipeline.ingest.load import LAYOUTS, PROBLEM_DTYPES, XLSX_SUFFIX, RawTable, raw_table
 from pipeline.money import RATE_DECIMALS
 from pipeline.result import FileReport, Inputs, Loaded
+from schemas.authorizations import AuthorizationsModel
 from schemas.claims import ClaimsModel
 from schemas.columns import (
     ACTIVITIES,
     ACTIVITY,
+    AUTHORIZATION_ID,
+    AUTHORIZATIONS_KIND,
     CLAIM_ID,
     CLAIMS_KIND,
+    CLIENT_ID,
     CLIENT_SPECIFIC,
     COLUMN,
+    END_DATE,
+    END_MINUTE,
     END_TIME,
     ERROR,
     EXTERNAL_PARTICIPANTS,
@@ -35,14 +43,18 @@ from schemas.columns import (
     MAX_MINUTES,
     MAX_UNIT_RATE,
     MAX_UNITS_CLAIMED,
+    MAX_UNITS_PER_MONTH,
     MINUTES,
     NOTE,
     PROVIDER_ID,
+    PROVIDER_NAME,
     RATES_KIND,
     SERVICE_DATE,
     SERVICES_KIND,
     SOURCE_FILE,
     SOURCE_ROW,
+    START_DATE,
+    START_MINUTE,
     START_TIME,
     TRUE_WORDS,
     UNIT_RATE,
@@ -54,17 +66,31 @@ from schemas.rates import RatesModel
 from schemas.services import ServicesModel
 from schemas.sourced import SourcedModel
 
-# A record of a file rejected whole has no row number.
-REJECTED_DTYPES: Mapping[str, str] = {SOURCE_FILE: "str"} | PROBLEM_DTYPES | {SOURCE_ROW: "Int64"}
+# A record of a file rejected whole has no row number. PROVIDER_ID is the row's provider_id
+# cell as read (trimmed; NA where there is none): it routes the record to that provider's
+# workbook only, and is not part of rejected_rows.parquet.
+# UNITS_CLAIMED, on a claims row, is what its units cell reads as a number (NaN where it does
+# not): the Summary's claimed units "not reconciled" (v2 §5.1).
+REJECTED_DTYPES: Mapping[str, str] = (
+    {SOURCE_FILE: "str"}
+    | PROBLEM_DTYPES
+    | {SOURCE_ROW: "Int64", PROVIDER_ID: "str", UNITS_CLAIMED: "float64"}
+)
 MODELS: Mapping[str, type[pa.DataFrameModel]] = {
     SERVICES_KIND: ServicesModel,
     CLAIMS_KIND: ClaimsModel,
     RATES_KIND: RatesModel,
+    AUTHORIZATIONS_KIND: AuthorizationsModel,
 }
 _HOLDER_ROW = "_holder_row"
 _HOLDER_FILE = "_holder_file"
 _NUMPY_DTYPES = {"Int64": "int64", "boolean": "bool"}  # for columns that no longer hold NA
+_MAY_BE_EMPTY = frozenset({START_MINUTE, END_MINUTE})  # NA where a line has no clock time
+_DERIVED = (START_MINUTE, END_MINUTE)  # not read from a column: _clock_times computes them
 _DATE_EXAMPLES = "2026-10-05 or 10/5/2026"
+_ISO = "%Y-%m-%d"
+_POSITION = "_position"  # the file's place in reading order
+_START_TEXT = "_start_text"  # an authorization's start_date as read, quoted if it overlaps
 _TIME_EXAMPLES = "9:30, 14:30 or 2:30 PM"
 
 
@@ -114,6 +140,11 @@ MESSAGES: Mapping[str, Message] = {
     ),
     START_TIME: _is_not(START_TIME, "a time", _TIME_EXAMPLES),
     END_TIME: _is_not(END_TIME, "a time", _TIME_EXAMPLES),
+    START_DATE: _is_not(START_DATE, "a date", _DATE_EXAMPLES),
+    END_DATE: _is_not(END_DATE, "a date (or blank, for no end)", _DATE_EXAMPLES),
+    MAX_UNITS_PER_MONTH: _must_be(
+        MAX_UNITS_PER_MONTH, f"blank (no cap) or more than 0, in steps of {UNIT_STEP}"
+    ),
 }
 
 
@@ -126,6 +157,13 @@ def _parsers(config: Config, serials: bool) -> Mapping[str, Callable[[pd.Series]
     """How each column's text is read; a column not named here is trimmed text (an ID)."""
     return {
         SERVICE_DATE: partial(parse.dates, serials=serials),
+        START_DATE: partial(parse.dates, serials=serials),
+        END_DATE: partial(parse.dates, serials=serials),
+        MAX_UNITS_PER_MONTH: parse.numbers,
+        AUTHORIZATION_ID: parse.optional_text,
+        PROVIDER_NAME: parse.optional_text,
+        START_TIME: parse.trimmed,
+        END_TIME: parse.trimmed,
         ACTIVITY: partial(parse.activity_codes, aliases=config.activity_aliases),
         MINUTES: parse.durations,
         CLIENT_SPECIFIC: parse.booleans,
@@ -154,8 +192,12 @@ def _typed(raw: pd.DataFrame, kind: str, config: Config, serials: bool) -> pd.Da
     """Each model column read from its text (NA where it does not read); absent ones as blank."""
     parsers = _parsers(config, serials)
     blank = pd.Series("", index=raw.index, dtype="str")
+    empty = pd.Series(pd.NA, index=raw.index, dtype="Int64")
     return pd.DataFrame(
-        {c: parsers.get(c, parse.trimmed)(raw.get(c, blank)) for c in _value_columns(kind)},
+        {
+            c: empty if c in _DERIVED else parsers.get(c, parse.trimmed)(raw.get(c, blank))
+            for c in _value_columns(kind)
+        },
         index=raw.index,
     )
 
@@ -164,32 +206,59 @@ def _problems(rows: pd.Series, column: str, values: pd.Series, errors: pd.Series
     return pd.DataFrame({SOURCE_ROW: rows, COLUMN: column, VALUE: values, ERROR: errors})
 
 
-def _minutes_from_times(raw: pd.DataFrame) -> tuple[pd.Series, list[pd.DataFrame]]:
-    """Minutes from start_time and end_time, and the problems of rows where they do not read."""
-    start = parse.clock_minutes(raw[START_TIME])
-    end = parse.clock_minutes(raw[END_TIME])
+def _clock_times(raw: pd.DataFrame, typed: pd.DataFrame) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
+    """The typed services with the clock times as minutes after midnight (v2 §1, §8.3), and the
+    problems of rows whose times do not read or do not run forward.
+
+    Where the file has a minutes column, either time may be blank; where it has none, the two
+    times stand in for it (issue 3) and are both needed: minutes = end - start.
+    """
+    minutes_given = MINUTES in raw
+    nothing = pd.Series("", index=raw.index, dtype="str")
     found = []
-    for column, clock in ((START_TIME, start), (END_TIME, end)):
-        bad = clock.isna()
-        text = raw.loc[bad, column]
-        errors = message_for(column).sentences(text)
-        found.append(_problems(raw.loc[bad, SOURCE_ROW], column, text, errors))
+    clocks = {}
+    for column in (START_TIME, END_TIME):
+        text = raw.get(column, nothing)
+        clock = parse.clock_minutes(text)
+        bad = clock.isna() & ~parse.blank(text) if minutes_given else clock.isna()
+        errors = message_for(column).sentences(text[bad])
+        found.append(_problems(raw.loc[bad, SOURCE_ROW], column, text[bad], errors))
+        clocks[column] = clock
+    start, end = clocks[START_TIME], clocks[END_TIME]
     backwards = (end <= start).fillna(False).astype(bool)
-    text = raw.loc[backwards, END_TIME]
-    after = f"' is not after {START_TIME} '" + raw.loc[backwards, START_TIME] + "'"
-    errors = f"{END_TIME} '" + text + after
-    found.append(_problems(raw.loc[backwards, SOURCE_ROW], END_TIME, text, errors))
-    return (end - start).where(~backwards), found
+    text = raw.loc[backwards, END_TIME] if backwards.any() else nothing[backwards]
+    if backwards.any():
+        after = f"' is not after {START_TIME} '" + raw.loc[backwards, START_TIME] + "'"
+        errors = f"{END_TIME} '" + text + after
+        found.append(_problems(raw.loc[backwards, SOURCE_ROW], END_TIME, text, errors))
+    timed = typed.assign(**{START_MINUTE: start, END_MINUTE: end})
+    if not minutes_given:
+        timed[MINUTES] = (end - start).where(~backwards)
+    return timed, found
 
 
-def failing_cells(typed: pd.DataFrame, kind: str, columns: Iterable[str]) -> dict[str, pd.Series]:
-    """For each column: True where its value is NA (unless nullable) or fails a model check."""
+def _period_problems(raw: pd.DataFrame, typed: pd.DataFrame) -> pd.DataFrame:
+    """Authorizations whose end_date is before their start_date (v2 §9)."""
+    backwards = (typed[END_DATE] < typed[START_DATE]).fillna(False).astype(bool)
+    text = raw.loc[backwards, END_DATE]
+    start = raw.loc[backwards, START_DATE]
+    errors = f"{END_DATE} '" + text + f"' is before {START_DATE} '" + start + "'"
+    return _problems(raw.loc[backwards, SOURCE_ROW], END_DATE, text, errors)
+
+
+def failing_cells(
+    typed: pd.DataFrame, raw: pd.DataFrame, kind: str, columns: Iterable[str]
+) -> dict[str, pd.Series]:
+    """For each column: True where its value fails a model check, or is NA though the model
+    needs a value (a nullable column may be blank, but what is written in it must read)."""
     schema = schema_of(kind)
     failing = {}
     for column in columns:
         spec = schema.columns[column]
         values = typed[column]
-        bad = values.isna() if not spec.nullable else pd.Series(False, index=values.index)
+        bad = values.isna()
+        if spec.nullable:
+            bad &= ~parse.blank(raw[column])
         for check in spec.checks:
             passed = check(values).check_output.reindex(values.index, fill_value=True)
             bad |= ~passed.astype(bool)
@@ -204,11 +273,13 @@ def _checked_rows(
     raw = table.cells
     typed = _typed(raw, kind, config, serials)
     found = [table.problems]
-    if START_TIME in raw:
-        typed[MINUTES], times = _minutes_from_times(raw)
+    if kind == SERVICES_KIND:
+        typed, times = _clock_times(raw, typed)
         found.extend(times)
+    if kind == AUTHORIZATIONS_KIND and END_DATE in raw:
+        found.append(_period_problems(raw, typed))
     read = [c for c in raw.columns if c in typed and c != SOURCE_ROW]
-    for column, bad in failing_cells(typed, kind, read).items():
+    for column, bad in failing_cells(typed, raw, kind, read).items():
         text = raw.loc[bad, column]
         found.append(
             _problems(raw.loc[bad, SOURCE_ROW], column, text, message_for(column).sentences(text))
@@ -226,8 +297,13 @@ def _checked_rows(
 
 
 def _with_numpy_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Nullable parser dtypes as numpy ones, except the columns that may stay empty."""
     return frame.astype(
-        {c: _NUMPY_DTYPES[str(t)] for c, t in frame.dtypes.items() if str(t) in _NUMPY_DTYPES}
+        {
+            c: _NUMPY_DTYPES[str(t)]
+            for c, t in frame.dtypes.items()
+            if str(t) in _NUMPY_DTYPES and c not in _MAY_BE_EMPTY
+        }
     )
 
 
@@ -245,8 +321,26 @@ def _accepted_frame(source: str, accepted: pd.DataFrame) -> pd.DataFrame:
     return _with_numpy_dtypes(pd.concat([provenance, accepted], axis=1)).reset_index(drop=True)
 
 
-def _rejected_frame(source: str, problems: pd.DataFrame) -> pd.DataFrame:
-    frame = problems.assign(**{SOURCE_FILE: source})[list(REJECTED_DTYPES)]
+def _row_cells(
+    raw: pd.DataFrame, column: str, read: Callable[[pd.Series], pd.Series], rows: pd.Series
+) -> np.ndarray:
+    """The column's cells of these rows, read by `read` (NA where the file has no such column)."""
+    if column not in raw:
+        return np.full(len(rows), np.nan, dtype=object)
+    cells = read(raw[column]).set_axis(raw[SOURCE_ROW].to_numpy())
+    return cells.reindex(rows.to_numpy()).to_numpy(dtype=object, na_value=np.nan)
+
+
+def _rejected_frame(source: str, problems: pd.DataFrame, raw: pd.DataFrame) -> pd.DataFrame:
+    """The problems as records, each with its row's provider_id cell as read (trimmed) and,
+    on a claims row, the units it claims where they read as a number."""
+    rows = problems[SOURCE_ROW]
+    cells: dict[str, Any] = {
+        SOURCE_FILE: source,
+        PROVIDER_ID: _row_cells(raw, PROVIDER_ID, parse.trimmed, rows),
+        UNITS_CLAIMED: _row_cells(raw, UNITS_CLAIMED, parse.numbers, rows),
+    }
+    frame = problems.assign(**cells)[list(REJECTED_DTYPES)]
     return frame.astype(dict(REJECTED_DTYPES)).reset_index(drop=True)
 
 
@@ -281,6 +375,8 @@ def _file_outcome(path: Path, kind: str, config: Config) -> _Outcome:
     accepted, problems = _checked_rows(
         table, kind, config, serials=path.suffix.lower() == XLSX_SUFFIX
     )
+    if kind == AUTHORIZATIONS_KIND:  # kept to quote, should a later check reject the row
+        accepted = accepted.assign(**{_START_TEXT: table.cells.loc[accepted.index, START_DATE]})
     report = replace(
         report,
         rows_read=len(table.cells),
@@ -291,7 +387,7 @@ def _file_outcome(path: Path, kind: str, config: Config) -> _Outcome:
         extra_columns=table.extra_columns,
     )
     accepted = _accepted_frame(source, accepted)
-    rejected = _rejected_frame(source, problems)
+    rejected = _rejected_frame(source, problems, table.cells)
     return _Outcome(accepted, rejected, _counted(report, accepted, rejected))
 
 
@@ -308,7 +404,15 @@ def empty_accepted(kind: str) -> pd.DataFrame:
 
 def _whole_file_rejected(report: FileReport, reason: str) -> _Outcome:
     record = pd.DataFrame(
-        {SOURCE_FILE: report.path, SOURCE_ROW: pd.NA, COLUMN: "", VALUE: "", ERROR: [reason]}
+        {
+            SOURCE_FILE: report.path,
+            SOURCE_ROW: pd.NA,
+            COLUMN: "",
+            VALUE: "",
+            ERROR: [reason],
+            PROVIDER_ID: pd.NA,
+            UNITS_CLAIMED: np.nan,
+        }
     ).astype(dict(REJECTED_DTYPES))
     accepted = empty_accepted(report.kind)
     return _Outcome(accepted, record, replace(report, rejected_whole=reason))
@@ -339,12 +443,96 @@ def _unique_rates(outcomes: Sequence[_Outcome]) -> list[_Outcome]:
                 + repeats[_HOLDER_ROW].astype("str")
                 + " of "
                 + repeats[_HOLDER_FILE],
+                PROVIDER_ID: repeats[PROVIDER_ID],
+                UNITS_CLAIMED: np.nan,
             }
         ).astype(dict(REJECTED_DTYPES))
         accepted = rates[~later].reset_index(drop=True)
         rejected = pd.concat([outcome.rejected, records], ignore_index=True).sort_values(
             SOURCE_ROW, kind="stable", ignore_index=True
         )
+        unique.append(_Outcome(accepted, rejected, _counted(outcome.report, accepted, rejected)))
+    return unique
+
+
+def overlapped_by(group: np.ndarray, start: np.ndarray, end: np.ndarray) -> np.ndarray:
+    """For rows in reading order: -1 for a row to keep, else the position of the earlier kept row
+    of its group whose [start, end] period it overlaps (v2 §9).
+
+    A row is kept when it overlaps no earlier KEPT row. Taken in rounds, a vector step each: the
+    first pending row of every group is kept, and the pending rows of its group that overlap it
+    are dropped naming it; the rest wait for the next round. Rounds = the most rows one group
+    keeps (a client's authorizations in a month), not the rows.
+    """
+    holder = np.full(len(group), -1, dtype=np.int64)
+    pending = np.ones(len(group), dtype=bool)
+    head = np.full(int(group.max(initial=-1)) + 1, -1, dtype=np.int64)
+    while pending.any():
+        waiting = np.flatnonzero(pending)
+        _, first = np.unique(group[waiting], return_index=True)
+        kept = waiting[first]
+        pending[kept] = False
+        head[group[kept]] = kept
+        rest = np.flatnonzero(pending)
+        other = head[group[rest]]
+        overlap = (start[rest] <= end[other]) & (start[other] <= end[rest])
+        holder[rest[overlap]] = other[overlap]
+        pending[rest[overlap]] = False
+    return holder
+
+
+def _period_text(start: pd.Series, end: pd.Series) -> pd.Series:
+    ends = end.dt.strftime(_ISO).fillna("open-ended")
+    return start.dt.strftime(_ISO) + " to " + ends
+
+
+def _unique_authorizations(outcomes: Sequence[_Outcome]) -> list[_Outcome]:
+    """Each authorization whose period overlaps an earlier accepted one of the same provider and
+    client rejected (column start_date), naming that row; files in order, then rows (v2 §9)."""
+    if not outcomes:
+        return []
+    rows = pd.concat(
+        [o.accepted.assign(**{_POSITION: i}) for i, o in enumerate(outcomes)], ignore_index=True
+    )
+    group = pd.Series(list(zip(rows[PROVIDER_ID], rows[CLIENT_ID], strict=True)), dtype=object)
+    codes, _ = pd.factorize(group)
+    day = np.timedelta64(1, "D")
+    start = rows[START_DATE].to_numpy("datetime64[D]").astype(np.int64)
+    last = np.iinfo(np.int64).max
+    end = (rows[END_DATE].to_numpy("datetime64[D]") // day).astype(np.int64)
+    end = np.where(rows[END_DATE].isna().to_numpy(), last, end)
+    holder = overlapped_by(codes.astype(np.int64), start, end)
+    dropped = holder >= 0
+    others = rows.iloc[holder[dropped]].reset_index(drop=True)
+    mine = rows.loc[dropped].reset_index(drop=True)
+    records = pd.DataFrame(
+        {
+            SOURCE_FILE: mine[SOURCE_FILE],
+            SOURCE_ROW: mine[SOURCE_ROW],
+            COLUMN: START_DATE,
+            VALUE: mine[_START_TEXT],
+            ERROR: "the period "
+            + _period_text(mine[START_DATE], mine[END_DATE])
+            + " overlaps row "
+            + others[SOURCE_ROW].astype("str")
+            + " of "
+            + others[SOURCE_FILE]
+            + " ("
+            + _period_text(others[START_DATE], others[END_DATE])
+            + ") for the same provider and client",
+            PROVIDER_ID: mine[PROVIDER_ID],
+            UNITS_CLAIMED: np.nan,
+        }
+    ).astype(dict(REJECTED_DTYPES))
+    unique = []
+    for i, outcome in enumerate(outcomes):
+        own = (rows[_POSITION] == i).to_numpy()
+        accepted = rows.loc[own & ~dropped].drop(columns=[_POSITION, _START_TEXT])
+        rejected = pd.concat(
+            [outcome.rejected, records[records[SOURCE_FILE] == outcome.report.path]],
+            ignore_index=True,
+        ).sort_values(SOURCE_ROW, kind="stable", ignore_index=True)
+        accepted = accepted.reset_index(drop=True)
         unique.append(_Outcome(accepted, rejected, _counted(outcome.report, accepted, rejected)))
     return unique
 
@@ -373,12 +561,16 @@ def loaded_inputs(inputs: Inputs, config: Config) -> Loaded:
         for kind in INPUT_KINDS
     }
     outcomes[RATES_KIND] = _unique_rates(outcomes[RATES_KIND])
+    outcomes[AUTHORIZATIONS_KIND] = _unique_authorizations(outcomes[AUTHORIZATIONS_KIND])
     every = [o for kind in INPUT_KINDS for o in outcomes[kind]]
     rejected = [o.rejected for o in every]
     return Loaded(
         services=_combined(SERVICES_KIND, [o.accepted for o in outcomes[SERVICES_KIND]]),
         claims=_combined(CLAIMS_KIND, [o.accepted for o in outcomes[CLAIMS_KIND]]),
         rates=_combined(RATES_KIND, [o.accepted for o in outcomes[RATES_KIND]]),
+        authorizations=_combined(
+            AUTHORIZATIONS_KIND, [o.accepted for o in outcomes[AUTHORIZATIONS_KIND]]
+        ),
         rejected=(
             pd.concat(rejected, ignore_index=True) if rejected else empty_frame(REJECTED_DTYPES)
         ),

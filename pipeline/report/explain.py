@@ -5,36 +5,56 @@ import pandas as pd
 from pipeline.config import NEAREST, NEAREST_PARTIAL_MINUTES
 from pipeline.errors import UsageError
 from pipeline.result import RunResult
-from pipeline.rules.table import BY_CODE
+from pipeline.rules.table import AUTHORIZATION_CAP, BY_CODE
 from schemas.columns import (
     ACTIVITY,
     ALLOWABLE_AMOUNT,
     ALLOWABLE_UNITS,
+    CLAIM_ID,
     CLAIMED_AMOUNT,
     CLAIMED_UNITS,
     CLIENT_ID,
     COUNTABLE_MINUTES,
+    DETAIL,
     DISALLOWED_AMOUNT,
+    DISALLOWED_AMOUNT_DOCUMENTATION,
+    DISALLOWED_AMOUNT_RULES,
+    DISALLOWED_UNITS,
+    DISALLOWED_UNITS_DOCUMENTATION,
+    DISALLOWED_UNITS_RULES,
     DOCUMENTED_MINUTES,
+    END_TIME,
     INCREMENTS_PER_UNIT,
     MINUTES,
     MINUTES_PER_INCREMENT,
+    PAYABLE_AMOUNT,
+    PAYABLE_UNITS,
     PROVIDER_ID,
     REASON_SEPARATOR,
     REASONS,
+    REVIEW,
     SERVICE_DATE,
     SERVICE_ID,
     SOURCE_FILE,
     SOURCE_ROW,
     STAFF_ID,
+    START_TIME,
     STATUS,
+    UNCLAIMED_AMOUNT,
     UNIT_RATE,
     UNITS_CLAIMED,
     VARIANCE_UNITS,
+    WARNING_CODE,
 )
 
-LINE_COLUMNS = [SOURCE_FILE, SOURCE_ROW, SERVICE_ID, STAFF_ID, ACTIVITY, MINUTES, REASONS]
-CLAIM_COLUMNS = [SOURCE_FILE, SOURCE_ROW, UNITS_CLAIMED]
+LINE_COLUMNS = [
+    SOURCE_FILE, SOURCE_ROW, SERVICE_ID, STAFF_ID, ACTIVITY, MINUTES, START_TIME, END_TIME,
+    REASONS, REVIEW,
+]
+CLAIM_COLUMNS = [
+    SOURCE_FILE, SOURCE_ROW, CLAIM_ID, UNITS_CLAIMED, PAYABLE_UNITS, DISALLOWED_UNITS,
+    CLAIMED_AMOUNT, PAYABLE_AMOUNT, DISALLOWED_AMOUNT,
+]
 
 
 def day_date(text: str) -> pd.Timestamp:
@@ -69,6 +89,21 @@ def units_arithmetic(countable: int, min_minutes: int, rounding: str) -> str:
     return text + f": {increments} ÷ {INCREMENTS_PER_UNIT} = {units:.2f} units"
 
 
+def money_lines(day: pd.Series) -> list[str]:
+    """The day's dollars, cross-footed: claimed = payable + disallowed, and its causes."""
+    if pd.isna(day[UNIT_RATE]):
+        return ["Money: no unit rate for this provider (none in the rates file or the config)"]
+    return [
+        f"Money at ${day[UNIT_RATE]:,.2f} a unit: claimed ${day[CLAIMED_AMOUNT]:,.2f} = payable "
+        f"${day[PAYABLE_AMOUNT]:,.2f} + disallowed ${day[DISALLOWED_AMOUNT]:,.2f}",
+        f"  disallowed for documentation ${day[DISALLOWED_AMOUNT_DOCUMENTATION]:,.2f} "
+        f"({day[DISALLOWED_UNITS_DOCUMENTATION]:.2f} units claimed beyond what the notes "
+        f"document), for the rules ${day[DISALLOWED_AMOUNT_RULES]:,.2f} "
+        f"({day[DISALLOWED_UNITS_RULES]:.2f} units documented but not billable)",
+        f"  allowable ${day[ALLOWABLE_AMOUNT]:,.2f}; unclaimed ${day[UNCLAIMED_AMOUNT]:,.2f}",
+    ]
+
+
 def explanation(result: RunResult, provider: str, client: str, date: pd.Timestamp) -> str:
     """A plain-text account of one client-day, for an auditor at a terminal."""
     days = _selected(result.days, provider, client, date)
@@ -79,36 +114,40 @@ def explanation(result: RunResult, provider: str, client: str, date: pd.Timestam
         )
     day = days.iloc[0]
     lines = _selected(result.lines, provider, client, date)[LINE_COLUMNS]
-    claims = _selected(result.loaded.claims, provider, client, date)[CLAIM_COLUMNS]
-    codes = [c for c in str(day[REASONS]).split(REASON_SEPARATOR) if c]
-    rate = day[UNIT_RATE]
+    claims = _selected(result.claims, provider, client, date)[CLAIM_COLUMNS]
+    review = _selected(result.review, provider, client, date)
+    config = result.config
+    uncapped = units_arithmetic(int(day[COUNTABLE_MINUTES]), config.min_minutes, config.rounding)
     out = [
         f"Provider {provider}, client {client}, {date:%Y-%m-%d} (month {result.month})",
         "",
         "Service lines:",
         lines.to_string(index=False) if len(lines) else "  (none)",
         "",
-        "Claims rows:",
+        "Claims rows (payable units fill them in reading order):",
         claims.to_string(index=False) if len(claims) else "  (none)",
         "",
         f"Documented minutes: {day[DOCUMENTED_MINUTES]}",
+        "Documentation alone: "
+        + units_arithmetic(int(day[DOCUMENTED_MINUTES]), config.min_minutes, config.rounding),
         f"Countable minutes (eligible lines): {day[COUNTABLE_MINUTES]}",
-        "Allowable: "
-        + units_arithmetic(
-            int(day[COUNTABLE_MINUTES]), result.config.min_minutes, result.config.rounding
-        ),
+        "Allowable: " + uncapped,
+    ]
+    codes = [c for c in str(day[REASONS]).split(REASON_SEPARATOR) if c]
+    if AUTHORIZATION_CAP in codes:
+        out.append(
+            f"  the authorization's monthly cap leaves {day[ALLOWABLE_UNITS]:.2f} units this day"
+        )
+    out += [
         f"Claimed: {day[CLAIMED_UNITS]:.2f} units; allowable {day[ALLOWABLE_UNITS]:.2f}; "
         f"variance {day[VARIANCE_UNITS]:+.2f}",
         f"Status: {day[STATUS]}",
-        "Money: "
-        + (
-            "no unit rate for this provider (none in the rates file or the config)"
-            if pd.isna(rate)
-            else f"rate ${rate:,.2f}/unit; claimed ${day[CLAIMED_AMOUNT]:,.2f}, allowable "
-            f"${day[ALLOWABLE_AMOUNT]:,.2f}, disallowed ${day[DISALLOWED_AMOUNT]:,.2f}"
-        ),
+        *money_lines(day),
     ]
     if codes:
         out += ["", "Reasons:"]
         out += [f"  {c} ({BY_CODE[c].cites or 'SPEC'}): {BY_CODE[c].description}" for c in codes]
+    if len(review):
+        out += ["", "For review (units unchanged unless the config disallows a flag):"]
+        out += [f"  {r[WARNING_CODE]}: {r[DETAIL]}" for _, r in review.iterrows()]
     return "\n".join(out)

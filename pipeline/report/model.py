@@ -10,12 +10,17 @@ import pandas as pd
 from schemas.columns import (
     ALLOWABLE_AMOUNT,
     ALLOWABLE_UNITS,
+    AMOUNT_COLUMNS,
     CLAIMED_AMOUNT,
     CLAIMED_UNITS,
     CLIENT_ID,
     COUNTABLE_MINUTES,
     DETAIL,
     DISALLOWED_AMOUNT,
+    DISALLOWED_UNITS,
+    DISALLOWED_UNITS_DOCUMENTATION,
+    DISALLOWED_UNITS_RULES,
+    DOCUMENTATION_UNITS,
     DOCUMENTED_MINUTES,
     DUPLICATE,
     ELIGIBLE,
@@ -87,7 +92,6 @@ SHEET_NAMES = (
 # Columns that exist only in the workbooks.
 CLIENT_DAYS_COUNT = "client_days"
 SERVICE_LINES_COUNT = "service_lines"
-DISALLOWED_UNITS = "disallowed_units"
 AMOUNT_AT_STAKE = "amount_at_stake"
 CODE = "code"
 KIND = "kind"
@@ -129,9 +133,10 @@ FORMATS: dict[str, Format] = {
     VARIANCE_UNITS: Format.UNITS,
     DISALLOWED_UNITS: Format.UNITS,
     UNIT_RATE: Format.RATE,
-    CLAIMED_AMOUNT: Format.MONEY,
-    ALLOWABLE_AMOUNT: Format.MONEY,
-    DISALLOWED_AMOUNT: Format.MONEY,
+    **dict.fromkeys(AMOUNT_COLUMNS, Format.MONEY),
+    DOCUMENTATION_UNITS: Format.UNITS,
+    DISALLOWED_UNITS_DOCUMENTATION: Format.UNITS,
+    DISALLOWED_UNITS_RULES: Format.UNITS,
     AMOUNT_AT_STAKE: Format.MONEY,
     CLIENT_DAYS_COUNT: Format.INTEGER,
     SERVICE_LINES_COUNT: Format.INTEGER,

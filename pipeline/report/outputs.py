@@ -26,33 +26,37 @@ from pipeline import money
 from pipeline.choices import FORMATS, PARQUET, XLSX
 from pipeline.errors import OutputError, UsageError
 from pipeline.progress import SILENT, Progress
-from pipeline.report.totals import run_totals
+from pipeline.report.totals import authorizations_state, run_totals
 from pipeline.report.workbooks import funder_report, provider_report, provider_rows
 from pipeline.report.workers import Job, available_cpus, job_results
 from pipeline.report.xlsx import write_workbook
 from pipeline.result import Loaded, RunResult
 from schemas.columns import (
-    ALLOWABLE_AMOUNT,
     ALLOWABLE_UNITS,
-    CLAIMED_AMOUNT,
+    AMOUNT_COLUMNS,
+    CLAIM_ROWS_COLUMNS,
     CLAIMED_UNITS,
     CLIENT_DAYS_COLUMNS,
     CLIENT_SPECIFIC,
     COUNTABLE_MINUTES,
-    DISALLOWED_AMOUNT,
+    DISALLOWED_UNITS,
+    DISALLOWED_UNITS_DOCUMENTATION,
+    DISALLOWED_UNITS_RULES,
+    DOCUMENTATION_UNITS,
     DOCUMENTED_MINUTES,
     DUPLICATE,
     ELIGIBLE,
     EXTERNAL_PARTICIPANTS,
     MINUTES,
+    PAYABLE_UNITS,
     PROVIDER_ID,
-    REASONS,
     REJECTED_COLUMNS,
+    REVIEW_COLUMNS,
     SERVICE_DATE,
-    SERVICES_COLUMNS,
-    SOURCE_FILE,
+    SERVICE_LINES_COLUMNS,
     SOURCE_ROW,
     UNIT_RATE,
+    UNITS_CLAIMED,
     VARIANCE_UNITS,
 )
 
@@ -61,8 +65,10 @@ PROVIDERS_DIR = "providers"
 CLIENT_DAYS_FILE = "client_days.parquet"
 SERVICE_LINES_FILE = "service_lines.parquet"
 REJECTED_FILE = "rejected_rows.parquet"
+CLAIMS_FILE = "claims.parquet"
+REVIEW_FILE = "review.parquet"
 RUN_FILE = "run.json"
-PARQUET_FILES = (CLIENT_DAYS_FILE, SERVICE_LINES_FILE, REJECTED_FILE)
+PARQUET_FILES = (CLIENT_DAYS_FILE, SERVICE_LINES_FILE, REJECTED_FILE, CLAIMS_FILE, REVIEW_FILE)
 # With --engine dask, the detail tables also as datasets partitioned by provider.
 CLIENT_DAYS_DIR = "client_days"
 SERVICE_LINES_DIR = "service_lines"
@@ -85,9 +91,13 @@ _TYPES: dict[str, pa.DataType] = {
     ALLOWABLE_UNITS: pa.float64(),
     VARIANCE_UNITS: pa.float64(),
     UNIT_RATE: money.RATE_TYPE,
-    CLAIMED_AMOUNT: money.AMOUNT_TYPE,
-    ALLOWABLE_AMOUNT: money.AMOUNT_TYPE,
-    DISALLOWED_AMOUNT: money.AMOUNT_TYPE,
+    DOCUMENTATION_UNITS: pa.float64(),
+    DISALLOWED_UNITS_DOCUMENTATION: pa.float64(),
+    DISALLOWED_UNITS_RULES: pa.float64(),
+    UNITS_CLAIMED: pa.float64(),
+    PAYABLE_UNITS: pa.float64(),
+    DISALLOWED_UNITS: pa.float64(),
+    **dict.fromkeys(AMOUNT_COLUMNS, money.AMOUNT_TYPE),
 }
 
 
@@ -97,10 +107,10 @@ def schema_of(columns: Iterable[str]) -> pa.Schema:
 
 
 CLIENT_DAYS_SCHEMA = schema_of(CLIENT_DAYS_COLUMNS)
-SERVICE_LINES_SCHEMA = schema_of(
-    (SOURCE_FILE, SOURCE_ROW, *SERVICES_COLUMNS, DUPLICATE, ELIGIBLE, REASONS)
-)
+SERVICE_LINES_SCHEMA = schema_of(SERVICE_LINES_COLUMNS)
 REJECTED_SCHEMA = schema_of(REJECTED_COLUMNS)
+CLAIMS_SCHEMA = schema_of(CLAIM_ROWS_COLUMNS)
+REVIEW_SCHEMA = schema_of(REVIEW_COLUMNS)
 
 # Names Windows reserves for devices, whatever the extension.
 RESERVED_NAMES = frozenset(
@@ -183,7 +193,7 @@ def provider_workbook(result: RunResult, provider: str, path: Path, created: dat
 
 
 def write_tables(result: RunResult, staging: Path, progress: Progress = SILENT) -> dict[str, Any]:
-    """The three parquet files, into the staging folder."""
+    """The five parquet files, into the staging folder."""
     progress.stage("Writing the parquet files")
     return {
         CLIENT_DAYS_FILE: {
@@ -196,6 +206,12 @@ def write_tables(result: RunResult, staging: Path, progress: Progress = SILENT) 
             "rows": write_parquet(
                 result.loaded.rejected, REJECTED_SCHEMA, staging / REJECTED_FILE
             )
+        },
+        CLAIMS_FILE: {
+            "rows": write_parquet(result.claims, CLAIMS_SCHEMA, staging / CLAIMS_FILE)
+        },
+        REVIEW_FILE: {
+            "rows": write_parquet(result.review, REVIEW_SCHEMA, staging / REVIEW_FILE)
         },
     }
 
@@ -236,6 +252,8 @@ def run_record(
             if f.rejected_whole
         ],
         "providers_without_rate": list(result.providers_without_rate),
+        "authorizations": authorizations_state(result.loaded),
+        "run_at": result.run_at.isoformat(),
         "totals": run_totals(result),
         "outputs": outputs,
     }

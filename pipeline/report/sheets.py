@@ -32,6 +32,7 @@ from pipeline.report.model import (
     Table,
     formats_of,
 )
+from pipeline.report.totals import authorizations_state
 from pipeline.result import FileReport, RunResult
 from pipeline.rules.table import RULES, Kind, codes
 from schemas.columns import (
@@ -184,7 +185,12 @@ def setting_text(value: object) -> str:
 
 def settings_frame(result: RunResult) -> pd.DataFrame:
     """Month, package version and every config value, one per row."""
-    pairs = [("month", result.month), ("package_version", result.version)]
+    pairs = [
+        ("month", result.month),
+        ("run_at", result.run_at.isoformat(sep=" ")),
+        ("package_version", result.version),
+        ("authorizations", authorizations_state(result.loaded)),
+    ]
     for key, value in result.config.as_dict().items():
         if isinstance(value, dict):
             pairs += [(f"{key}.{k}", setting_text(v)) for k, v in sorted(value.items())]

@@ -28,7 +28,7 @@ from pipeline.report.sheets import (
 )
 from pipeline.report.summary_sheet import summary_sheet
 from pipeline.result import FileReport, RunResult
-from schemas.columns import PROVIDER_ID, SOURCE_FILE
+from schemas.columns import PROVIDER_ID, SOURCE_FILE, WARNING_COLUMNS
 
 # What xlsx.py, outputs.py and the tests import from here; the building blocks live in
 # report_model, report_summary and report_sheets.
@@ -82,6 +82,11 @@ def workbook(
     )
 
 
+def warning_rows(review: pd.DataFrame) -> pd.DataFrame:
+    """The warnings and review flags as the Exceptions sheet lists them."""
+    return review[list(WARNING_COLUMNS)]
+
+
 def funder_report(result: RunResult) -> Report:
     """The funder's workbook: every provider; detail sheets only up to workbook_detail_rows."""
     return workbook(
@@ -89,7 +94,7 @@ def funder_report(result: RunResult) -> Report:
         "all providers",
         result.days,
         result.lines,
-        result.warnings,
+        warning_rows(result.review),
         (result.loaded.rejected, ""),
         result.loaded.files,
         len(result.lines) <= result.config.workbook_detail_rows,
@@ -109,23 +114,23 @@ def provider_files(result: RunResult, provider_id: str) -> frozenset[str]:
 def provider_report(result: RunResult, provider_id: str) -> Report:
     """One provider's workbook, for distribution to it: its rows only, always in full.
 
-    A rejected row has no trustworthy provider, so its Rejected Rows are those of every file
-    that holds an accepted row of the provider (the sheet's title says so).
+    A rejected row goes to it only if the row's provider_id cell reads exactly as the
+    provider's ID (v2 §5.1); other rejected rows are in the funder's workbook only.
     """
     mine = provider_files(result, provider_id)
     rejected = result.loaded.rejected
     title = (
-        f"Rejected rows of the files that hold any accepted row of provider {provider_id}; "
-        "a rejected row's provider cannot be trusted, so rows of other providers in a shared "
-        "file appear too."
+        f"Rejected rows whose provider_id cell reads {provider_id}; rows whose provider "
+        "cannot be read are in the funder's workbook only."
     )
+    review = result.review
     return workbook(
         result,
         f"provider {provider_id}",
         result.days.loc[result.days[PROVIDER_ID] == provider_id],
         result.lines.loc[result.lines[PROVIDER_ID] == provider_id],
-        result.warnings.loc[result.warnings[PROVIDER_ID] == provider_id],
-        (rejected.loc[rejected[SOURCE_FILE].isin(mine)], title),
+        warning_rows(review.loc[review[PROVIDER_ID] == provider_id]),
+        (rejected.loc[(rejected[PROVIDER_ID] == provider_id).fillna(False)], title),
         tuple(f for f in result.loaded.files if f.path in mine),
         True,
     )

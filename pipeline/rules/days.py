@@ -1,6 +1,8 @@
-"""Client-day rules and reconciliation (SPEC §4).
+"""Client-day rules and reconciliation (SPEC §4, v2 §4.1, §4.2, §9).
 
-Minutes per client-day, allowable units, status, exact money, and the warnings.
+Minutes per client-day, allowable units (after an authorization's cap), the units the
+documentation alone would allow, status, the day's codes, and exact money that cross-foots:
+claimed = payable + disallowed, disallowed = documentation + rules, on every day.
 """
 
 from dataclasses import dataclass
@@ -12,20 +14,25 @@ import pyarrow.compute as pc
 
 from pipeline import money
 from pipeline.config import NEAREST, NEAREST_PARTIAL_MINUTES, Config
-from pipeline.rules.lines import bits_of_reasons, reasons_text, texts_at
+from pipeline.rules.authorizations import capped_units
+from pipeline.rules.codes import bits_of_codes, codes_text, texts_at
 from pipeline.rules.table import REASON_ORDER, Kind, codes
 from schemas.columns import (
     ALLOWABLE_AMOUNT,
     ALLOWABLE_UNITS,
-    CLAIM_LINES,
     CLAIMED_AMOUNT,
     CLAIMED_UNITS,
     CLIENT_DAY_KEY,
     CLIENT_DAYS_COLUMNS,
     CLIENT_ID,
     COUNTABLE_MINUTES,
-    DETAIL,
+    DEFAULT_RATE,
     DISALLOWED_AMOUNT,
+    DISALLOWED_AMOUNT_DOCUMENTATION,
+    DISALLOWED_AMOUNT_RULES,
+    DISALLOWED_UNITS_DOCUMENTATION,
+    DISALLOWED_UNITS_RULES,
+    DOCUMENTATION_UNITS,
     DOCUMENTED_MINUTES,
     DUPLICATE,
     ELIGIBLE,
@@ -34,25 +41,31 @@ from schemas.columns import (
     MINUTES,
     MINUTES_PER_INCREMENT,
     NO_DOCUMENTATION,
+    NO_RATE,
     NOT_CLAIMED,
     NOTHING_BILLABLE,
     OVER_CLAIMED,
+    PAYABLE_AMOUNT,
     PROVIDER_ID,
+    PROVIDER_NAME,
+    PROVIDERS_COLUMNS,
+    RATE_SOURCE,
+    RATES_FILE,
     REASON_SEPARATOR,
     REASONS,
-    SERVICE_DATE,
-    STAFF_ID,
+    REVIEW,
     STATUS,
+    UNCLAIMED_AMOUNT,
     UNDER_CLAIMED,
     UNIT_RATE,
     UNITS_CLAIMED,
     VARIANCE_UNITS,
-    WARNING_CODE,
-    WARNING_COLUMNS,
 )
 
-(BELOW_MINIMUM,) = codes(Kind.DAY)
-STAFF_DAY_OVER_LIMIT, MULTIPLE_CLAIM_LINES = codes(Kind.WARNING)
+BELOW_MINIMUM, AUTHORIZATION_CAP, NO_DOCUMENTATION_CODE, CLAIM_EXCEEDS_DOCUMENTATION = codes(
+    Kind.DAY
+)
+REVIEW_FLAGS = codes(Kind.REVIEW)
 _BITS = "_bits"
 _KEY = list(CLIENT_DAY_KEY)
 # A client-day's number combines its columns' numbers; below this it is exact in int64.
@@ -117,22 +130,53 @@ def day_sums(position: np.ndarray, weights: np.ndarray, days: int) -> np.ndarray
     return np.bincount(position, weights=weights, minlength=days).astype(np.float64, copy=False)
 
 
-def unit_rates(providers: pd.Series, rates: pd.DataFrame, config: Config) -> pd.Series:
-    """Each provider's rate in integer micros: the rates file, else the default, else NA."""
-    from_file = pd.Series(
-        money.micros_of(rates[UNIT_RATE]).to_numpy(), index=rates[PROVIDER_ID].to_numpy()
-    )
+def provider_table(
+    lines: pd.DataFrame, claims: pd.DataFrame, rates: pd.DataFrame, config: Config
+) -> pd.DataFrame:
+    """Every provider of the month (with a service line or a claim), sorted: its name from the
+    rates file, its unit rate and where the rate came from (PROVIDERS_COLUMNS)."""
+    present = pd.concat([lines[PROVIDER_ID], claims[PROVIDER_ID]], ignore_index=True)
+    ids = pd.Series(np.sort(present.unique()), dtype="str")
+    listed = rates.set_index(PROVIDER_ID)
+    in_file = ids.isin(listed.index).to_numpy()
+    name = ids.map(listed[PROVIDER_NAME]).astype("str")
+    file_micros = ids.map(money.micros_of(listed[UNIT_RATE])).astype("Int64")
     default = pd.NA if config.default_unit_rate is None else money.micros(config.default_unit_rate)
+    micros = file_micros.fillna(default).astype("Int64")
+    source = np.where(in_file, RATES_FILE, np.where(micros.isna(), NO_RATE, DEFAULT_RATE))
+    return pd.DataFrame(
+        {
+            PROVIDER_ID: ids,
+            PROVIDER_NAME: name,
+            UNIT_RATE: money.as_rate(micros),
+            RATE_SOURCE: pd.Series(source, dtype="str"),
+        }
+    )[list(PROVIDERS_COLUMNS)]
+
+
+def day_rates(providers: pd.Series, table: pd.DataFrame) -> pd.Series:
+    """Each day's rate in integer micros (NA where its provider has none)."""
+    micros = pd.Series(
+        money.micros_of(table[UNIT_RATE]).to_numpy(), index=table[PROVIDER_ID].to_numpy()
+    )
     # Few providers, many days: look each provider up once.
     position, distinct = pd.factorize(providers)
-    rate = pd.Series(distinct).map(from_file).astype("Int64").fillna(default).astype("Int64")
+    rate = pd.Series(distinct).map(micros).astype("Int64")
     return pd.Series(rate.array.take(position), index=providers.index, dtype="Int64")
 
 
 def client_days(
-    lines: pd.DataFrame, claims: pd.DataFrame, rates: pd.DataFrame, config: Config
+    lines: pd.DataFrame,
+    claims: pd.DataFrame,
+    authorizations: pd.DataFrame | None,
+    providers: pd.DataFrame,
+    config: Config,
+    month: str,
 ) -> pd.DataFrame:
-    """One row per client-day with documentation or a claim, reconciled (CLIENT_DAYS_COLUMNS)."""
+    """One row per client-day with documentation or a claim, reconciled (CLIENT_DAYS_COLUMNS).
+
+    `authorizations` is None when SPEC §9 does not apply; `providers` is provider_table's.
+    """
     index = day_index(lines, claims)
     count = len(index.keys)
     counted = ~lines[DUPLICATE].to_numpy(dtype=bool)
@@ -141,9 +185,11 @@ def client_days(
     documented = day_sums(index.first, minutes * counted, count)
     has_claim = np.bincount(index.second, minlength=count) > 0
     exists = (day_sums(index.first, counted, count) > 0) | has_claim
-    # The day's reasons come from all its lines, duplicates included.
+    # The day's reasons come from all its lines, duplicates included; so do its review flags.
     line_bits = np.zeros(count, dtype=np.int64)
-    np.bitwise_or.at(line_bits, index.first, bits_of_reasons(lines[REASONS]))
+    np.bitwise_or.at(line_bits, index.first, bits_of_codes(lines[REASONS], REASON_ORDER))
+    flag_bits = np.zeros(count, dtype=np.int64)
+    np.bitwise_or.at(flag_bits, index.first, bits_of_codes(lines[REVIEW], REVIEW_FLAGS))
     days = (
         index.keys.loc[exists]
         .reset_index(drop=True)
@@ -156,11 +202,21 @@ def client_days(
     days[CLAIMED_UNITS] = day_sums(
         index.second, claims[UNITS_CLAIMED].to_numpy(dtype=np.float64), count
     )[exists]
-    days[ALLOWABLE_UNITS] = allowable_units(days[COUNTABLE_MINUTES], config)
+    uncapped = allowable_units(days[COUNTABLE_MINUTES], config)
+    days[ALLOWABLE_UNITS] = uncapped
+    if authorizations is not None:
+        days[ALLOWABLE_UNITS] = capped_units(days, authorizations, month)
     days[VARIANCE_UNITS] = days[CLAIMED_UNITS] - days[ALLOWABLE_UNITS]
     days[STATUS] = day_status(days[DOCUMENTED_MINUTES], days[CLAIMED_UNITS], days[ALLOWABLE_UNITS])
-    days[REASONS] = day_reasons(days, line_bits[exists], config)
-    return with_money(days, rates, config)[list(CLIENT_DAYS_COLUMNS)]
+    days[DOCUMENTATION_UNITS] = allowable_units(days[DOCUMENTED_MINUTES], config)
+    claimed, allowable = days[CLAIMED_UNITS], days[ALLOWABLE_UNITS]
+    documentation = days[DOCUMENTATION_UNITS]
+    days[DISALLOWED_UNITS_DOCUMENTATION] = (claimed - documentation).clip(lower=0)
+    days[DISALLOWED_UNITS_RULES] = (np.minimum(claimed, documentation) - allowable).clip(lower=0)
+    capped = (days[ALLOWABLE_UNITS] < uncapped).to_numpy()
+    days[REASONS] = day_reasons(days, line_bits[exists], capped, config)
+    days[REVIEW] = codes_text(flag_bits[exists], REVIEW_FLAGS)
+    return with_money(days, providers)[list(CLIENT_DAYS_COLUMNS)]
 
 
 def below_minimum(days: pd.DataFrame, config: Config) -> pd.Series:
@@ -168,30 +224,58 @@ def below_minimum(days: pd.DataFrame, config: Config) -> pd.Series:
     return (days[COUNTABLE_MINUTES] > 0) & (days[COUNTABLE_MINUTES] < config.min_minutes)
 
 
-def day_reasons(days: pd.DataFrame, line_bits: np.ndarray, config: Config) -> pd.Series:
-    """The day's codes in RULES order: its lines' codes (`line_bits`, OR-ed), and BELOW_MINIMUM."""
-    short = below_minimum(days, config).to_numpy().astype(np.int64)
-    bits = line_bits | (short << REASON_ORDER.index(BELOW_MINIMUM))
-    return pd.Series(reasons_text(bits), index=days.index)
+def day_code_masks(days: pd.DataFrame, capped: np.ndarray, config: Config) -> dict[str, np.ndarray]:
+    """The day codes (v2 §4.1, §9) that hold for each day."""
+    claimed = days[CLAIMED_UNITS].to_numpy()
+    documented = days[DOCUMENTED_MINUTES].to_numpy()
+    return {
+        BELOW_MINIMUM: below_minimum(days, config).to_numpy(dtype=bool),
+        AUTHORIZATION_CAP: capped,
+        NO_DOCUMENTATION_CODE: (claimed > 0) & (documented == 0),
+        CLAIM_EXCEEDS_DOCUMENTATION: (documented > 0)
+        & (claimed > days[DOCUMENTATION_UNITS].to_numpy()),
+    }
 
 
-def with_money(days: pd.DataFrame, rates: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """The day's rate and its claimed, allowable and disallowed amounts, exact to the cent."""
-    rate = unit_rates(days[PROVIDER_ID], rates, config)
-    over = days[VARIANCE_UNITS].clip(lower=0)
+def day_reasons(
+    days: pd.DataFrame, line_bits: np.ndarray, capped: np.ndarray, config: Config
+) -> pd.Series:
+    """The day's codes in REASON_ORDER: its lines' codes (`line_bits`, OR-ed), then the day
+    codes BELOW_MINIMUM, AUTHORIZATION_CAP, NO_DOCUMENTATION, CLAIM_EXCEEDS_DOCUMENTATION."""
+    bits = line_bits.copy()
+    for code, mask in day_code_masks(days, capped, config).items():
+        bits |= mask.astype(np.int64) << REASON_ORDER.index(code)
+    return pd.Series(codes_text(bits, REASON_ORDER), index=days.index)
+
+
+def with_money(days: pd.DataFrame, providers: pd.DataFrame) -> pd.DataFrame:
+    """The day's rate and amounts, exact to the cent, cross-footing by construction (v2 §4.2).
+
+    With c claimed, a allowable and d documentation units, money(u) = u x rate half up:
+    claimed = money(c), allowable = money(a), payable = money(min(c, a)),
+    disallowed = claimed - payable, of which documentation = money(c) - money(min(c, d)) and
+    rules = money(min(c, d)) - payable; unclaimed = allowable - payable.
+    """
+    rate = day_rates(days[PROVIDER_ID], providers)
+    claimed = days[CLAIMED_UNITS]
+    allowable = days[ALLOWABLE_UNITS]
+    documentation = days[DOCUMENTATION_UNITS]
+    c = money.amount_cents(claimed, rate)
+    a = money.amount_cents(allowable, rate)
+    p = money.amount_cents(claimed.where(claimed < allowable, allowable), rate)
+    m = money.amount_cents(claimed.where(claimed < documentation, documentation), rate)
     return days.assign(
         **{
             UNIT_RATE: money.as_rate(rate),
-            CLAIMED_AMOUNT: money.as_amount(money.amount_cents(days[CLAIMED_UNITS], rate)),
-            ALLOWABLE_AMOUNT: money.as_amount(money.amount_cents(days[ALLOWABLE_UNITS], rate)),
-            DISALLOWED_AMOUNT: money.as_amount(money.amount_cents(over, rate)),
+            CLAIMED_AMOUNT: money.as_amount(c),
+            ALLOWABLE_AMOUNT: money.as_amount(a),
+            DISALLOWED_AMOUNT: money.as_amount(c - p),
+            PAYABLE_AMOUNT: money.as_amount(p),
+            DISALLOWED_AMOUNT_DOCUMENTATION: money.as_amount(c - m),
+            DISALLOWED_AMOUNT_RULES: money.as_amount(m - p),
+            UNCLAIMED_AMOUNT: money.as_amount(a - p),
         }
     )
-
-
-def providers_without_rate(days: pd.DataFrame) -> tuple[str, ...]:
-    """The providers whose amounts are empty because neither rates nor config gave a rate."""
-    return tuple(sorted(days.loc[days[UNIT_RATE].isna(), PROVIDER_ID].unique()))
 
 
 def final_lines(lines: pd.DataFrame, days: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -212,33 +296,3 @@ def final_lines(lines: pd.DataFrame, days: pd.DataFrame, config: Config) -> pd.D
     after = before.where(before == "", before + REASON_SEPARATOR) + BELOW_MINIMUM
     reasons.iloc[hit] = after.array
     return lines.assign(**{REASONS: reasons})
-
-
-def day_warnings(lines: pd.DataFrame, claims: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """STAFF_DAY_OVER_LIMIT and MULTIPLE_CLAIM_LINES rows (WARNING_COLUMNS); units unchanged."""
-    staff_key = [PROVIDER_ID, STAFF_ID, SERVICE_DATE]
-    counted = lines.loc[~lines[DUPLICATE], [*staff_key, MINUTES]]
-    staff = counted.groupby(staff_key, observed=True)[MINUTES].sum().reset_index()
-    staff = staff.loc[staff[MINUTES] > config.staff_day_limit_minutes]
-    staff_detail = (
-        "staff "
-        + staff[STAFF_ID].astype("str")
-        + " documented "
-        + staff[MINUTES].astype("str")
-        + " minutes on this date across all clients, over the limit of "
-        + str(config.staff_day_limit_minutes)
-    )
-    staff_rows = staff.assign(
-        **{WARNING_CODE: STAFF_DAY_OVER_LIMIT, CLIENT_ID: None, DETAIL: staff_detail}
-    )
-    counts = claims.groupby(_KEY, observed=True).size().rename(CLAIM_LINES).reset_index()
-    counts = counts.loc[counts[CLAIM_LINES] > 1]
-    claim_detail = counts[CLAIM_LINES].astype("str") + " claims rows for this client-day"
-    claim_rows = counts.assign(
-        **{WARNING_CODE: MULTIPLE_CLAIM_LINES, STAFF_ID: None, DETAIL: claim_detail}
-    )
-    out = pd.concat(
-        [staff_rows[list(WARNING_COLUMNS)], claim_rows[list(WARNING_COLUMNS)]], ignore_index=True
-    )
-    text = (WARNING_CODE, PROVIDER_ID, CLIENT_ID, STAFF_ID, DETAIL)
-    return out.astype(dict.fromkeys(text, "str"))

@@ -1,7 +1,12 @@
-"""Line rules (SPEC §3): which guideline codes apply to each accepted service line."""
+"""Line rules (SPEC §3, v2 §8.4, §9): which codes apply to each accepted service line.
+
+A line's reasons are its §3 codes (NOT_AUTHORIZED after OUTSIDE_PERIOD, RESEARCH_FOLLOWUP_PENDING
+in RESEARCH_NO_FOLLOWUP's place), then the review flags the config disallows; BELOW_MINIMUM is
+added by the client-day step. Its review column holds every review flag it carries.
+"""
 
 from collections.abc import Callable
-from functools import cache
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -9,7 +14,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline.config import Config
-from pipeline.rules.table import REASON_ORDER
+from pipeline.rules.authorizations import authorized
+from pipeline.rules.codes import code_bits, codes_text
+from pipeline.rules.period import last_day, month_bounds
+from pipeline.rules.table import REASON_ORDER, Kind, codes
 from schemas.columns import (
     ACTIVITY,
     CASE_STAFFING,
@@ -21,9 +29,9 @@ from schemas.columns import (
     MAILING,
     NOTE,
     PROVIDER_ID,
-    REASON_SEPARATOR,
     REASONS,
     RESEARCH,
+    REVIEW,
     SCHEDULING,
     SERVICE_DATE,
     SERVICE_ID,
@@ -31,14 +39,9 @@ from schemas.columns import (
     VOICEMAIL_LISTENED,
 )
 
+REVIEW_FLAGS = codes(Kind.REVIEW)
 _LETTER_DATE = "_letter_date"
 _ROW = "_row"
-
-
-def month_bounds(month: str) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """The first day of the billing month and the first day of the next."""
-    period = pd.Period(month, freq="M")
-    return period.start_time.normalize(), (period + 1).start_time.normalize()
 
 
 def duplicate_mask(services: pd.DataFrame) -> pd.Series:
@@ -88,79 +91,97 @@ def research_followed_up(services: pd.DataFrame, duplicate: pd.Series, days: int
     return found
 
 
-MaskRule = Callable[[pd.DataFrame, pd.Series, str, Config], pd.Series]
+def data_reach(services: pd.DataFrame, month: str) -> pd.Series:
+    """Per line, the last date the month's inputs cover for its provider (v2 §8.4): the later
+    of the month's last day and the provider's latest accepted service_date."""
+    latest = services.groupby(PROVIDER_ID, sort=False)[SERVICE_DATE].transform("max")
+    return latest.where(latest > last_day(month), last_day(month))
 
-# One mask per §3 code; tests check these keys against the rules table in both directions.
-LINE_RULES: dict[str, MaskRule] = {
-    "DUPLICATE_SERVICE": lambda s, dup, month, cfg: dup,
-    "OUTSIDE_PERIOD": lambda s, dup, month, cfg: (
-        ~s[SERVICE_DATE].between(*month_bounds(month), inclusive="left")
+
+class Lines:
+    """What the line rules look at: the accepted services and the month's settings.
+
+    `authorizations` is None when SPEC §9 does not apply (no authorizations file was read).
+    """
+
+    def __init__(
+        self,
+        services: pd.DataFrame,
+        month: str,
+        config: Config,
+        authorizations: pd.DataFrame | None,
+    ) -> None:
+        self.services = services
+        self.month = month
+        self.config = config
+        self.authorizations = authorizations
+
+    @cached_property
+    def duplicate(self) -> pd.Series:
+        return duplicate_mask(self.services)
+
+    @cached_property
+    def research_unfollowed(self) -> pd.Series:
+        """Research with no follow-up letter (yet)."""
+        s = self.services
+        followed = research_followed_up(s, self.duplicate, self.config.research_followup_days)
+        return (s[ACTIVITY] == RESEARCH) & ~followed
+
+    @cached_property
+    def window_open(self) -> pd.Series:
+        """True where the line's follow-up window ends after the data's reach (v2 §8.4)."""
+        window = pd.Timedelta(days=self.config.research_followup_days)
+        return (self.services[SERVICE_DATE] + window) > data_reach(self.services, self.month)
+
+    def not_authorized(self) -> pd.Series:
+        if self.authorizations is None:
+            return pd.Series(False, index=self.services.index)
+        return ~authorized(self.services, self.authorizations)
+
+
+LineRule = Callable[[Lines], pd.Series]
+
+# One mask per line code; tests check these keys against the rules table in both directions.
+LINE_RULES: dict[str, LineRule] = {
+    "DUPLICATE_SERVICE": lambda x: x.duplicate,
+    "OUTSIDE_PERIOD": lambda x: (
+        ~x.services[SERVICE_DATE].between(*month_bounds(x.month), inclusive="left")
     ),
-    "UNDOCUMENTED": lambda s, dup, month, cfg: ~documented_mask(s),
-    "VOICEMAIL": lambda s, dup, month, cfg: s[ACTIVITY].isin((VOICEMAIL_LEFT, VOICEMAIL_LISTENED)),
-    "NOT_SIGNIFICANT": lambda s, dup, month, cfg: s[ACTIVITY] == SCHEDULING,
-    "NOT_CLIENT_SPECIFIC": lambda s, dup, month, cfg: ~s[CLIENT_SPECIFIC].astype(bool),
-    "INTERNAL_STAFFING": lambda s, dup, month, cfg: (
-        (s[ACTIVITY] == CASE_STAFFING) & (s[EXTERNAL_PARTICIPANTS] == 0)
+    "NOT_AUTHORIZED": Lines.not_authorized,
+    "UNDOCUMENTED": lambda x: ~documented_mask(x.services),
+    "VOICEMAIL": lambda x: x.services[ACTIVITY].isin((VOICEMAIL_LEFT, VOICEMAIL_LISTENED)),
+    "NOT_SIGNIFICANT": lambda x: x.services[ACTIVITY] == SCHEDULING,
+    "NOT_CLIENT_SPECIFIC": lambda x: ~x.services[CLIENT_SPECIFIC].astype(bool),
+    "INTERNAL_STAFFING": lambda x: (
+        (x.services[ACTIVITY] == CASE_STAFFING) & (x.services[EXTERNAL_PARTICIPANTS] == 0)
     ),
-    "RESEARCH_NO_FOLLOWUP": lambda s, dup, month, cfg: (
-        (s[ACTIVITY] == RESEARCH) & ~research_followed_up(s, dup, cfg.research_followup_days)
-    ),
+    "RESEARCH_NO_FOLLOWUP": lambda x: x.research_unfollowed & ~x.window_open,
+    "RESEARCH_FOLLOWUP_PENDING": lambda x: x.research_unfollowed & x.window_open,
 }
 
 
-def reason_bits(masks: dict[str, pd.Series], index: pd.Index) -> np.ndarray:
-    """The codes that apply to each row as bits, bit i standing for REASON_ORDER[i]."""
-    bits = np.zeros(len(index), dtype=np.int64)
-    for position, code in enumerate(REASON_ORDER):
-        if code in masks:
-            bits |= masks[code].to_numpy(dtype=bool).astype(np.int64) << position
-    return bits
+def service_lines(
+    services: pd.DataFrame,
+    month: str,
+    config: Config,
+    authorizations: pd.DataFrame | None,
+    flags: dict[str, np.ndarray],
+) -> pd.DataFrame:
+    """The services with `duplicate`, `eligible`, `reasons` and `review`.
 
-
-@cache
-def every_reasons_text() -> pa.Array:
-    """The text of every combination of codes, at the position of its bits."""
-    return pa.array(
-        [
-            REASON_SEPARATOR.join(c for i, c in enumerate(REASON_ORDER) if bits >> i & 1)
-            for bits in range(1 << len(REASON_ORDER))
-        ],
-        type=pa.large_string(),
-    )
-
-
-def texts_at(texts: pa.Array, positions: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """texts[positions] as a str array: a gather in Arrow, no Python string per row."""
-    return pd.array(pc.take(texts, pa.array(positions, type=pa.int64())), dtype="str")
-
-
-def reasons_text(bits: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """Each row's code bits as the codes joined in REASON_ORDER (a str array)."""
-    return texts_at(every_reasons_text(), bits)
-
-
-def bits_of_reasons(reasons: pd.Series) -> np.ndarray:
-    """The inverse of `reasons_text`: codes text back to bits (few distinct values)."""
-    position = {code: i for i, code in enumerate(REASON_ORDER)}
-    codes, distinct = pd.factorize(reasons.fillna(""), sort=False)
-    distinct_bits = np.array(
-        [sum(1 << position[c] for c in str(text).split(REASON_SEPARATOR) if c) for text in distinct]
-        + [0],
-        dtype=np.int64,
-    )
-    return distinct_bits[codes]
-
-
-def service_lines(services: pd.DataFrame, month: str, config: Config) -> pd.DataFrame:
-    """The services with `duplicate`, `eligible` and `reasons` from the §3 line rules."""
-    duplicate = duplicate_mask(services)
-    masks = {code: rule(services, duplicate, month, config) for code, rule in LINE_RULES.items()}
-    bits = reason_bits(masks, services.index)
+    `flags` are the review flags of each line (v2 §8, rules.review.line_flags): every one is in
+    the line's review column; those the config disallows are line codes too.
+    """
+    x = Lines(services, month, config, authorizations)
+    masks: dict[str, pd.Series | np.ndarray] = {code: rule(x) for code, rule in LINE_RULES.items()}
+    masks |= {code: flags[code] for code in config.review.disallow if code in flags}
+    bits = code_bits(masks, REASON_ORDER, len(services))
+    flag_bits = code_bits(flags, REVIEW_FLAGS, len(services))
     return services.assign(
         **{
-            DUPLICATE: duplicate.to_numpy(dtype=bool),
+            DUPLICATE: x.duplicate.to_numpy(dtype=bool),
             ELIGIBLE: bits == 0,
-            REASONS: reasons_text(bits),
+            REASONS: codes_text(bits, REASON_ORDER),
+            REVIEW: codes_text(flag_bits, REVIEW_FLAGS),
         }
     )
