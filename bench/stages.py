@@ -27,19 +27,24 @@ def timed(clock: dict[str, float], name: str, func: Callable[..., Any]) -> Calla
 
 def stage_times(data: Path, month: str, out: Path, formats: frozenset[str]) -> dict[str, Any]:
     """Run the month as `reconcile run` does and time each stage: imports, load, validate,
-    rules (service_lines), reconcile (the rest of `reconciled`), parquet, workbooks."""
+    rules (the line rules and review flags), reconcile (the rest of `reconciled`), parquet,
+    workbooks."""
     clock: dict[str, float] = {}
     start = perf_counter()
     from pipeline.config import default_config
+    from datetime import datetime
+
     from pipeline.engines import pandas_engine as run
     from pipeline.ingest import validate
     from pipeline.ingest.load import discovered_inputs
     from pipeline.ingest.validate import loaded_inputs
     from pipeline.report import outputs
+    from pipeline.rules import reconcile
 
     clock["imports"] = perf_counter() - start
     # The stages are the pipeline's own functions, wrapped where the pipeline looks them up.
-    run.service_lines = timed(clock, "rules", run.service_lines)
+    reconcile.line_flags = timed(clock, "rules", reconcile.line_flags)
+    reconcile.service_lines = timed(clock, "rules", reconcile.service_lines)
     outputs.write_tables = timed(clock, "parquet", outputs.write_tables)
     outputs.write_workbooks = timed(clock, "workbooks", outputs.write_workbooks)
 
@@ -51,7 +56,7 @@ def stage_times(data: Path, month: str, out: Path, formats: frozenset[str]) -> d
     loaded = loaded_inputs(discovered_inputs(data, month), config)
     clock["validate"] = perf_counter() - began - clock.get("load", 0.0)
     began = perf_counter()
-    result = run.reconciled(loaded, run.billing_month(month), config)
+    result = run.reconciled(loaded, run.billing_month(month), config, datetime.now())
     clock["reconcile"] = perf_counter() - began - clock["rules"]
     began = perf_counter()
     record = outputs.write_outputs(result, out, formats)

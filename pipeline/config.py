@@ -15,6 +15,7 @@ from pipeline.money import RATE_DECIMALS
 from pipeline.rules.table import NOTE_FLAGS, Kind, codes
 from schemas.columns import (
     ACTIVITIES,
+    AUTHORIZATIONS_COLUMNS,
     CLAIMS_COLUMNS,
     END_TIME,
     MAX_UNIT_RATE,
@@ -30,9 +31,15 @@ ROUNDINGS = (FLOOR, NEAREST)
 # With rounding "nearest", a last partial 15-minute increment of this many minutes counts whole.
 NEAREST_PARTIAL_MINUTES = 8
 # A map's file patterns do not say which kind of file it reads, so any column the loader reads,
-# of any kind, is a target (the duration columns included).
+# of any kind, is a target (the clock times included).
 COLUMN_MAP_TARGETS = tuple(
-    dict.fromkeys(SERVICES_COLUMNS + (START_TIME, END_TIME) + CLAIMS_COLUMNS + RATES_COLUMNS)
+    dict.fromkeys(
+        SERVICES_COLUMNS
+        + (START_TIME, END_TIME)
+        + CLAIMS_COLUMNS
+        + RATES_COLUMNS
+        + AUTHORIZATIONS_COLUMNS
+    )
 )
 COLUMN_MAP_KEYS = ("name", "files", "sheet", "columns")
 

@@ -72,6 +72,8 @@ def test_full_run_exits_0_and_writes_every_output(
         "client_days.parquet",
         "service_lines.parquet",
         "rejected_rows.parquet",
+        "claims.parquet",
+        "review.parquet",
         "run.json",
     }
     printed = capsys.readouterr().out
@@ -295,7 +297,8 @@ def test_explain_shows_the_arithmetic(
         "40 countable minutes = 2 whole 15-minute increments (+10 min): 2 ÷ 4 = 0.50 units" in text
     )
     assert "Status: over_claimed" in text
-    assert "claimed $45.00, allowable $30.00, disallowed $15.00" in text
+    assert "claimed $45.00 = payable $30.00 + disallowed $15.00" in text
+    assert "CLAIM_EXCEEDS_DOCUMENTATION (§1, §2)" in text
 
 
 def test_explain_of_an_unknown_day_exits_2(
@@ -357,7 +360,7 @@ TARGETS = ", ".join(COLUMN_MAP_TARGETS)
             "min_minute = 20\n",
             "unknown setting 'min_minute'; the settings are min_minutes, rounding, "
             "research_followup_days, staff_day_limit_minutes, default_unit_rate, "
-            "workbook_detail_rows, activity_aliases, column_maps",
+            "workbook_detail_rows, response_days, review, activity_aliases, column_maps",
         ),
     ],
     ids=[

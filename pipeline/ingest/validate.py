@@ -496,11 +496,10 @@ def _unique_authorizations(outcomes: Sequence[_Outcome]) -> list[_Outcome]:
     )
     group = pd.Series(list(zip(rows[PROVIDER_ID], rows[CLIENT_ID], strict=True)), dtype=object)
     codes, _ = pd.factorize(group)
-    day = np.timedelta64(1, "D")
+    # Days since the epoch; an open end is the last day there is.
     start = rows[START_DATE].to_numpy("datetime64[D]").astype(np.int64)
-    last = np.iinfo(np.int64).max
-    end = (rows[END_DATE].to_numpy("datetime64[D]") // day).astype(np.int64)
-    end = np.where(rows[END_DATE].isna().to_numpy(), last, end)
+    end = rows[END_DATE].to_numpy("datetime64[D]").astype(np.int64)
+    end = np.where(rows[END_DATE].isna().to_numpy(), np.iinfo(np.int64).max, end)
     holder = overlapped_by(codes.astype(np.int64), start, end)
     dropped = holder >= 0
     others = rows.iloc[holder[dropped]].reset_index(drop=True)

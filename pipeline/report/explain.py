@@ -89,6 +89,17 @@ def units_arithmetic(countable: int, min_minutes: int, rounding: str) -> str:
     return text + f": {increments} ÷ {INCREMENTS_PER_UNIT} = {units:.2f} units"
 
 
+def day_review(result: RunResult, provider: str, client: str, date: pd.Timestamp) -> pd.DataFrame:
+    """The day's warnings and flags: its own, and a staff member's day over the limit where
+    that staff member documented a line of this client-day."""
+    review = result.review
+    staff = _selected(result.lines, provider, client, date)[STAFF_ID]
+    same_day = (review[PROVIDER_ID] == provider) & (review[SERVICE_DATE] == date)
+    mine = (review[CLIENT_ID] == client).fillna(False).astype(bool)
+    their_staff = review[CLIENT_ID].isna() & review[STAFF_ID].isin(staff)
+    return review.loc[same_day & (mine | their_staff)]
+
+
 def money_lines(day: pd.Series) -> list[str]:
     """The day's dollars, cross-footed: claimed = payable + disallowed, and its causes."""
     if pd.isna(day[UNIT_RATE]):
@@ -115,7 +126,7 @@ def explanation(result: RunResult, provider: str, client: str, date: pd.Timestam
     day = days.iloc[0]
     lines = _selected(result.lines, provider, client, date)[LINE_COLUMNS]
     claims = _selected(result.claims, provider, client, date)[CLAIM_COLUMNS]
-    review = _selected(result.review, provider, client, date)
+    review = day_review(result, provider, client, date)
     config = result.config
     uncapped = units_arithmetic(int(day[COUNTABLE_MINUTES]), config.min_minutes, config.rounding)
     out = [

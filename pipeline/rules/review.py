@@ -216,12 +216,9 @@ def _overlaps(
     mine, theirs = np.flatnonzero(flagged), other[flagged]
     shared = np.minimum(e[mine], e[theirs]) - np.maximum(s[mine], s[theirs])
     line, partner = timed[order[mine]], timed[order[theirs]]
+    unit = pd.Series(np.where(shared == 1, " minute", " minutes"), dtype="str")
     detail = (
-        "overlaps "
-        + _where(services, partner)
-        + " by "
-        + pd.Series(shared).astype("str")
-        + " minutes"
+        "overlaps " + _where(services, partner) + " by " + pd.Series(shared).astype("str") + unit
     )
     return pd.DataFrame({LINE: line, WARNING_CODE: STAFF_TIME_OVERLAP, DETAIL: detail})
 

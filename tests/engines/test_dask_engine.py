@@ -16,16 +16,17 @@ from pipeline.engines import dask_engine as distributed
 from pipeline.engines.dask_engine import (
     DASK_MISSING,
     dask_month_result,
-    in_warning_order,
     with_helpers,
 )
 from pipeline.engines.pandas_engine import reconciled_month
 from pipeline.errors import InputError, UsageError
 from pipeline.ingest.load import discovered_inputs
 from pipeline.report.outputs import (
+    CLAIMS_FILE,
     CLIENT_DAYS_FILE,
     PARTITIONED,
     REJECTED_FILE,
+    REVIEW_FILE,
     SERVICE_LINES_FILE,
     write_outputs,
 )
@@ -33,13 +34,10 @@ from pipeline.result import RunResult
 from pipeline.sample.month import write_sample
 from schemas.columns import (
     CLAIMED_AMOUNT,
-    CLIENT_ID,
     DUPLICATE,
     PROVIDER_ID,
-    SERVICE_DATE,
     SERVICE_ID,
     SOURCE_FILE,
-    STAFF_ID,
     WARNING_CODE,
 )
 
@@ -89,9 +87,9 @@ def threaded_cluster() -> Iterator[str]:
 
 
 def assert_same_result(got: RunResult, want: RunResult) -> None:
-    for name in ("lines", "days", "warnings"):
+    for name in ("lines", "days", "claims", "review", "providers"):
         pd.testing.assert_frame_equal(getattr(got, name), getattr(want, name), check_exact=True)
-    for name in ("services", "claims", "rates", "rejected"):
+    for name in ("services", "claims", "rates", "authorizations", "rejected"):
         pd.testing.assert_frame_equal(
             getattr(got.loaded, name), getattr(want.loaded, name), check_exact=True
         )
@@ -107,9 +105,9 @@ def test_the_month_is_hard_enough(pandas_result: RunResult) -> None:
     assert again.sum() == REPEATED and not lines.loc[again, DUPLICATE].any()
     assert lines.loc[later & lines[SERVICE_ID].isin(repeated), DUPLICATE].sum() == REPEATED
     assert lines[PROVIDER_ID].nunique() == 3
-    assert set(pandas_result.warnings[WARNING_CODE]) == {
-        "STAFF_DAY_OVER_LIMIT", "MULTIPLE_CLAIM_LINES"
-    }
+    assert {"STAFF_DAY_OVER_LIMIT", "MULTIPLE_CLAIM_LINES", "CROSS_PROVIDER_SAME_DAY"} <= set(
+        pandas_result.review[WARNING_CODE]
+    )
     errors = pandas_result.loaded.rejected["error"]
     assert errors.str.contains("PRV-A already has a rate in row 2 of").sum() == 1
     assert sum(1 for f in pandas_result.loaded.files if f.rejected_whole) == 1
@@ -136,13 +134,15 @@ def test_cli_on_a_scheduler_writes_what_the_pandas_engine_writes(
         with pytest.raises(SystemExit) as done:
             main()
         assert done.value.code == 1  # one file is rejected whole
-    for name in (CLIENT_DAYS_FILE, SERVICE_LINES_FILE, REJECTED_FILE):
+    for name in (CLIENT_DAYS_FILE, SERVICE_LINES_FILE, REJECTED_FILE, CLAIMS_FILE, REVIEW_FILE):
         dask_table, pandas_table = (pq.read_table(tmp_path / e / name) for e in ("dask", "pandas"))
         assert dask_table.equals(pandas_table)
     dask_run, pandas_run = (json.loads((tmp_path / e / "run.json").read_text())
                             for e in ("dask", "pandas"))
-    # The dask engine adds the detail tables partitioned by provider; all else is the same.
+    # The dask engine adds the detail tables partitioned by provider; all else is the same
+    # but the time each run began.
     partitioned = dask_run["outputs"].pop(PARTITIONED)
+    assert dask_run.pop("run_at") >= pandas_run.pop("run_at")
     assert dask_run == pandas_run
     assert partitioned["service_lines"]["rows"] == pq.read_table(
         tmp_path / "dask" / "service_lines"
@@ -158,27 +158,6 @@ def test_partition_is_a_function_of_the_provider_alone() -> None:
     assert left["_part"].between(0, 3).all()
     assert list(left["_order"]) == [0, 1, 2, 3]
     assert list(right["_order"]) == [2**40, 2**40 + 1]
-
-
-def test_warnings_gathered_from_partitions_take_day_warnings_order() -> None:
-    when = pd.Timestamp("2026-10-05")
-    rows = [
-        ("MULTIPLE_CLAIM_LINES", "P2", "C1", pd.NA, when),
-        ("STAFF_DAY_OVER_LIMIT", "P2", pd.NA, "S1", when),
-        ("MULTIPLE_CLAIM_LINES", "P1", "C9", pd.NA, when),
-        ("STAFF_DAY_OVER_LIMIT", "P1", pd.NA, "S2", when),
-        ("STAFF_DAY_OVER_LIMIT", "P1", pd.NA, "S1", when + pd.Timedelta(days=1)),
-        ("STAFF_DAY_OVER_LIMIT", "P1", pd.NA, "S1", when),
-    ]
-    gathered = pd.DataFrame(rows, columns=[WARNING_CODE, PROVIDER_ID, CLIENT_ID, STAFF_ID,
-                                           SERVICE_DATE])
-    ordered = in_warning_order(gathered)
-    assert list(ordered.index) == list(range(6))
-    assert ordered[[PROVIDER_ID, STAFF_ID, CLIENT_ID]].fillna("-").values.tolist() == [
-        ["P1", "S1", "-"], ["P1", "S1", "-"], ["P1", "S2", "-"], ["P2", "S1", "-"],
-        ["P1", "-", "C9"], ["P2", "-", "C1"],
-    ]
-    assert ordered[SERVICE_DATE].iloc[0] == when
 
 
 def test_without_dask_installed_it_says_which_extra(

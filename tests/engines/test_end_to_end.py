@@ -15,10 +15,11 @@ from reference import (
     DUPLICATE_SERVICE,
     INTERNAL_STAFFING,
     MULTIPLE_CLAIM_LINES,
+    NO_DOCUMENTATION_CODE,
     NOT_CLIENT_SPECIFIC,
     NOT_SIGNIFICANT,
     OUTSIDE_PERIOD,
-    RESEARCH_NO_FOLLOWUP,
+    RESEARCH_FOLLOWUP_PENDING,
     SEPARATOR,
     UNDOCUMENTED,
     VOICEMAIL,
@@ -30,23 +31,34 @@ from pipeline.config import default_config
 from pipeline.engines.pandas_engine import reconciled_month
 from pipeline.result import Inputs, RunResult
 from schemas.columns import (
+    CLAIM_ID,
+    CLAIMED_AMOUNT,
     CLAIMS_KIND,
     CLIENT_DAYS_COLUMNS,
     CLIENT_ID,
+    DEFAULT_RATE,
+    DISALLOWED_AMOUNT,
+    DISALLOWED_UNITS,
     MATCH,
     MINUTES,
     NO_DOCUMENTATION,
     NOT_CLAIMED,
     NOTHING_BILLABLE,
     OVER_CLAIMED,
+    PAYABLE_AMOUNT,
+    PAYABLE_UNITS,
     PROVIDER_ID,
+    RATE_SOURCE,
+    RATES_FILE,
     RATES_KIND,
     REASONS,
     REJECTED_COLUMNS,
+    REVIEW_KIND,
     SERVICE_DATE,
     SERVICE_ID,
     SERVICES_KIND,
     STAFF_ID,
+    STATUS,
     UNDER_CLAIMED,
     WARNING_CODE,
 )
@@ -125,42 +137,72 @@ LINE_REASONS = [
     ("B2", NOT_CLIENT_SPECIFIC),
     ("B3", ""),
     ("A1", ""),  # another provider's A1: no duplicate
-    ("B4", RESEARCH_NO_FOLLOWUP),
+    # No letter yet, and its window (to Nov 19) is still open after P2's data end (Oct 31).
+    ("B4", RESEARCH_FOLLOWUP_PENDING),
 ]
 
 C = CLIENT_DAYS_COLUMNS
+Z = D("0.00")
 CLIENT_DAYS = [
     # provider, client, date, documented, countable, claimed, allowable, variance, status,
-    # reasons, rate, claimed $, allowable $, disallowed $
+    # reasons, rate, claimed $, allowable $, disallowed $, then (v2) documentation units,
+    # payable $, disallowed units for documentation and for the rules, disallowed $ for
+    # documentation and for the rules, unclaimed $, review flags
     # 45 + 10 = 55 min → 3 increments → 0.75; 0.75 × 62.50 = 46.875 → 46.88
     ("P1", "C1", dt.date(2026, 10, 5), 55, 55, 0.75, 0.75, 0.0, MATCH,
-     "", D("62.5"), D("46.88"), D("46.88"), D("0.00")),
-    # voicemail 5 + phone 10: only 10 countable, below 15; 0.25 × 62.50 = 15.625 → 15.63
+     "", D("62.5"), D("46.88"), D("46.88"), Z,
+     0.75, D("46.88"), 0.0, 0.0, Z, Z, Z, ""),
+    # voicemail 5 + phone 10: only 10 countable, below 15; 0.25 × 62.50 = 15.625 → 15.63.
+    # The 15 documented minutes would allow 0.25: documented, but not billable (rules).
     ("P1", "C1", dt.date(2026, 10, 6), 15, 10, 0.25, 0.0, 0.25, OVER_CLAIMED,
-     joined(VOICEMAIL, BELOW_MINIMUM), D("62.5"), D("15.63"), D("0.00"), D("15.63")),
+     joined(VOICEMAIL, BELOW_MINIMUM), D("62.5"), D("15.63"), Z, D("15.63"),
+     0.25, Z, 0.0, 0.25, Z, D("15.63"), Z, ""),
     # the duplicate A5 is not documented twice; two claims rows of 0.25
     ("P1", "C2", dt.date(2026, 10, 7), 30, 30, 0.5, 0.5, 0.0, MATCH,
-     DUPLICATE_SERVICE, D("62.5"), D("31.25"), D("31.25"), D("0.00")),
+     DUPLICATE_SERVICE, D("62.5"), D("31.25"), D("31.25"), Z,
+     0.5, D("31.25"), 0.0, 0.0, Z, Z, Z, ""),
+    # documented and billable, not claimed: 15.63 unclaimed
     ("P1", "C2", dt.date(2026, 10, 20), 20, 20, 0.0, 0.25, -0.25, NOT_CLAIMED,
-     "", D("62.5"), D("0.00"), D("15.63"), D("0.00")),
+     "", D("62.5"), Z, D("15.63"), Z,
+     0.25, Z, 0.0, 0.0, Z, Z, D("15.63"), ""),
     ("P1", "C2", dt.date(2026, 10, 31), 60, 0, 1.0, 0.0, 1.0, OVER_CLAIMED,
-     INTERNAL_STAFFING, D("62.5"), D("62.50"), D("0.00"), D("62.50")),
+     INTERNAL_STAFFING, D("62.5"), D("62.50"), Z, D("62.50"),
+     1.0, Z, 0.0, 1.0, Z, D("62.50"), Z, ""),
     # outside the month, but still a client-day with documentation (SPEC §4)
     ("P1", "C2", dt.date(2026, 11, 1), 30, 0, 0.0, 0.0, 0.0, NOTHING_BILLABLE,
-     OUTSIDE_PERIOD, D("62.5"), D("0.00"), D("0.00"), D("0.00")),
+     OUTSIDE_PERIOD, D("62.5"), Z, Z, Z,
+     0.5, Z, 0.0, 0.0, Z, Z, Z, ""),
     ("P1", "C3", dt.date(2026, 10, 12), 45, 0, 0.0, 0.0, 0.0, NOTHING_BILLABLE,
-     joined(UNDOCUMENTED, NOT_SIGNIFICANT), D("62.5"), D("0.00"), D("0.00"), D("0.00")),
-    # P2 has no rate: the default 60.00. 45 countable → 0.75; claimed 0.5
+     joined(UNDOCUMENTED, NOT_SIGNIFICANT), D("62.5"), Z, Z, Z,
+     0.75, Z, 0.0, 0.0, Z, Z, Z, ""),
+    # P2 has no rate: the default 60.00. 45 countable → 0.75; claimed 0.5: 15.00 unclaimed
     ("P2", "D1", dt.date(2026, 10, 1), 60, 45, 0.5, 0.75, -0.25, UNDER_CLAIMED,
-     NOT_CLIENT_SPECIFIC, D("60"), D("30.00"), D("45.00"), D("0.00")),
+     NOT_CLIENT_SPECIFIC, D("60"), D("30.00"), D("45.00"), Z,
+     1.0, D("30.00"), 0.0, 0.0, Z, Z, D("15.00"), ""),
     # 68 + 7 = 75 min → 5 increments → 1.25
     ("P2", "D2", dt.date(2026, 10, 15), 75, 75, 1.25, 1.25, 0.0, MATCH,
-     "", D("60"), D("75.00"), D("75.00"), D("0.00")),
+     "", D("60"), D("75.00"), D("75.00"), Z,
+     1.25, D("75.00"), 0.0, 0.0, Z, Z, Z, ""),
     ("P2", "D3", dt.date(2026, 10, 20), 25, 0, 0.0, 0.0, 0.0, NOTHING_BILLABLE,
-     RESEARCH_NO_FOLLOWUP, D("60"), D("0.00"), D("0.00"), D("0.00")),
+     RESEARCH_FOLLOWUP_PENDING, D("60"), Z, Z, Z,
+     0.25, Z, 0.0, 0.0, Z, Z, Z, ""),
+    # claimed with nothing documented: all of it disallowed for documentation
     ("P2", "D9", dt.date(2026, 10, 22), 0, 0, 1.0, 0.0, 1.0, NO_DOCUMENTATION,
-     "", D("60"), D("60.00"), D("0.00"), D("60.00")),
+     NO_DOCUMENTATION_CODE, D("60"), D("60.00"), Z, D("60.00"),
+     0.0, Z, 1.0, 0.0, D("60.00"), Z, Z, ""),
 ]  # fmt: skip
+CLAIM_ROWS = [
+    # claim, status, payable units, disallowed units, claimed $, payable $, disallowed $
+    ("K1", MATCH, 0.75, 0.0, D("46.88"), D("46.88"), Z),
+    ("K2", OVER_CLAIMED, 0.0, 0.25, D("15.63"), Z, D("15.63")),
+    # two rows of 0.25 at 62.50: cumulative cents 15.63 then 31.25, so 15.63 and 15.62
+    ("K3", MATCH, 0.25, 0.0, D("15.63"), D("15.63"), Z),
+    ("K4", MATCH, 0.25, 0.0, D("15.62"), D("15.62"), Z),
+    ("K5", OVER_CLAIMED, 0.0, 1.0, D("62.50"), Z, D("62.50")),
+    ("K6", UNDER_CLAIMED, 0.5, 0.0, D("30.00"), D("30.00"), Z),
+    ("K7", MATCH, 1.25, 0.0, D("75.00"), D("75.00"), Z),
+    ("K8", NO_DOCUMENTATION, 0.0, 1.0, D("60.00"), Z, D("60.00")),
+]
 
 
 @pytest.fixture(scope="module")
@@ -226,13 +268,27 @@ def test_file_accounts(result: RunResult, month_files: dict[str, Path]) -> None:
     assert not result.loaded.any_file_rejected
 
 
+def test_every_claims_row_and_its_share(result: RunResult) -> None:
+    columns = [CLAIM_ID, STATUS, PAYABLE_UNITS, DISALLOWED_UNITS]
+    columns += [CLAIMED_AMOUNT, PAYABLE_AMOUNT, DISALLOWED_AMOUNT]
+    got = [tuple(r.values()) for r in plain_records(result.claims, columns)]
+    assert got == CLAIM_ROWS
+
+
 def test_warnings_and_rates(result: RunResult) -> None:
-    warnings = plain_records(result.warnings, [WARNING_CODE, PROVIDER_ID, CLIENT_ID, STAFF_ID])
-    assert warnings == [
-        {WARNING_CODE: MULTIPLE_CLAIM_LINES, PROVIDER_ID: "P1", CLIENT_ID: "C2", STAFF_ID: None}
+    columns = [WARNING_CODE, REVIEW_KIND, PROVIDER_ID, CLIENT_ID, STAFF_ID, SERVICE_DATE]
+    assert plain_records(result.review, columns) == [
+        {
+            WARNING_CODE: MULTIPLE_CLAIM_LINES,
+            REVIEW_KIND: "warning",
+            PROVIDER_ID: "P1",
+            CLIENT_ID: "C2",
+            STAFF_ID: None,
+            SERVICE_DATE: dt.date(2026, 10, 7),
+        }
     ]
-    assert plain_records(result.warnings, [SERVICE_DATE]) == [{SERVICE_DATE: dt.date(2026, 10, 7)}]
     assert result.providers_without_rate == ()
+    assert list(result.providers[RATE_SOURCE]) == [RATES_FILE, DEFAULT_RATE]
 
 
 def test_the_reference_reaches_the_same_table(result: RunResult) -> None:

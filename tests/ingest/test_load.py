@@ -25,12 +25,14 @@ from schemas.columns import (
     ERROR,
     MINUTES,
     NOTE,
+    PROVIDER_ID,
     SERVICE_DATE,
     SERVICE_ID,
     SERVICES_KIND,
     SOURCE_FILE,
     SOURCE_ROW,
     START_TIME,
+    UNITS_CLAIMED,
     VALUE,
 )
 
@@ -165,11 +167,12 @@ def test_start_and_end_time_stand_in_for_minutes(tmp_path: Path) -> None:
     assert MINUTES not in table.cells.columns
 
 
-def test_minutes_wins_over_times_which_are_then_extra(tmp_path: Path) -> None:
+def test_times_beside_minutes_are_read_too(tmp_path: Path) -> None:
+    # v2 §1: start_time and end_time are kept on the line even where minutes are given.
     path = written(tmp_path, "s.csv", f"{HEADER},Start Time,End Time\n{ROW},9:00,9:30\n")
     table = read(path)
-    assert START_TIME not in table.cells.columns
-    assert table.extra_columns == ("Start Time", "End Time")
+    assert list(table.cells[START_TIME]) == ["9:00"]
+    assert table.extra_columns == ()
 
 
 def test_only_one_of_the_two_times_is_not_enough(tmp_path: Path) -> None:
@@ -462,5 +465,7 @@ def test_a_password_protected_workbook_is_one_record_for_the_whole_file() -> Non
     assert report.rejected_whole == PASSWORD_PROTECTED
     (record,) = result.rejected.to_dict("records")
     assert pd.isna(record.pop(SOURCE_ROW))
+    # No row, so neither the row's provider cell nor its units can be read.
+    assert pd.isna(record.pop(PROVIDER_ID)) and pd.isna(record.pop(UNITS_CLAIMED))
     assert record == {SOURCE_FILE: str(path), COLUMN: "", VALUE: "", ERROR: PASSWORD_PROTECTED}
     assert result.services.empty

@@ -11,7 +11,7 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
-from conftest import CLAIM_DTYPES, SERVICE_DTYPES
+from conftest import AUTHORIZATION_DTYPES, CLAIM_DTYPES, SERVICE_DTYPES
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -19,20 +19,27 @@ from pipeline.config import Config, default_config, load_config
 from pipeline.errors import InputError
 from pipeline.ingest.validate import REJECTED_DTYPES, loaded_inputs
 from pipeline.result import Inputs, Loaded
+from schemas.authorizations import AuthorizationsModel
 from schemas.claims import ClaimsModel
 from schemas.columns import (
     ACTIVITY,
+    AUTHORIZATION_ID,
+    AUTHORIZATIONS_COLUMNS,
     CLAIM_ID,
     CLAIMS_COLUMNS,
     CLIENT_ID,
     CLIENT_SPECIFIC,
     COLUMN,
+    END_DATE,
+    END_MINUTE,
     END_TIME,
     ERROR,
     EXTERNAL_PARTICIPANTS,
+    MAX_UNITS_PER_MONTH,
     MINUTES,
     NOTE,
     PROVIDER_ID,
+    PROVIDER_NAME,
     RATES_COLUMNS,
     SERVICE_DATE,
     SERVICE_ID,
@@ -40,6 +47,8 @@ from schemas.columns import (
     SOURCE_FILE,
     SOURCE_ROW,
     STAFF_ID,
+    START_DATE,
+    START_MINUTE,
     START_TIME,
     UNIT_RATE,
     UNITS_CLAIMED,
@@ -103,11 +112,15 @@ def loaded(
     claims: Sequence[Mapping[str, str]] = (),
     rates: Sequence[Mapping[str, str]] = (),
     config: Config | None = None,
+    authorizations: Sequence[Mapping[str, str]] = (),
 ) -> Loaded:
-    files = {
-        kind: (csv_file(folder, f"{kind}.csv", rows),) if rows else ()
-        for kind, rows in (("services", services), ("claims", claims), ("rates", rates))
-    }
+    kinds = (
+        ("services", services),
+        ("claims", claims),
+        ("rates", rates),
+        ("authorizations", authorizations),
+    )
+    files = {kind: (csv_file(folder, f"{kind}.csv", rows),) if rows else () for kind, rows in kinds}
     return loaded_inputs(Inputs(**files), config or default_config())
 
 
@@ -402,6 +415,7 @@ RATE_DTYPES = {
     SOURCE_ROW: "int64",
     PROVIDER_ID: "str",
     UNIT_RATE: "decimal128(18, 6)[pyarrow]",
+    PROVIDER_NAME: "str",
 }
 
 
@@ -422,15 +436,21 @@ def test_frames_have_the_design_dtypes_with_rows_or_without(
     assert dtypes(result.services) == SERVICE_DTYPES
     assert dtypes(result.claims) == CLAIM_DTYPES
     assert dtypes(result.rates) == RATE_DTYPES
+    assert dtypes(result.authorizations) == AUTHORIZATION_DTYPES
     assert dtypes(result.rejected) == dict(REJECTED_DTYPES)
     assert len(result.services) == (1 if with_rows else 0)
 
 
 def test_models_name_the_columns_of_columns_py() -> None:
     provenance = [SOURCE_FILE, SOURCE_ROW]
-    assert list(ServicesModel.to_schema().columns) == [*provenance, *SERVICES_COLUMNS]
     assert list(ClaimsModel.to_schema().columns) == [*provenance, *CLAIMS_COLUMNS]
     assert list(RatesModel.to_schema().columns) == [*provenance, *RATES_COLUMNS]
+    assert list(AuthorizationsModel.to_schema().columns) == [
+        *provenance,
+        *AUTHORIZATIONS_COLUMNS,
+    ]
+    clock = [START_TIME, END_TIME, START_MINUTE, END_MINUTE]
+    assert list(ServicesModel.to_schema().columns) == [*provenance, *SERVICES_COLUMNS, *clock]
 
 
 def test_file_report_accounts_for_the_file(tmp_path: Path) -> None:
@@ -734,3 +754,188 @@ def test_random_bytes_never_raise(tmp_path: Path, data: bytes, suffix: str) -> N
     result = loaded_inputs(Inputs((path,), ()), default_config())  # no error, readable or not
     (report,) = result.files
     assert report.rows_read == report.rows_accepted + report.rows_rejected
+
+
+# clock times beside minutes (v2 §1) -----------------------------------------------------------
+
+
+def test_clock_times_beside_minutes_may_be_blank_but_must_read_and_run_forward(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        {**SERVICE, SERVICE_ID: "S1", START_TIME: "9:00", END_TIME: "9:45"},
+        {**SERVICE, SERVICE_ID: "S2", START_TIME: "", END_TIME: ""},
+        {**SERVICE, SERVICE_ID: "S3", START_TIME: "2:30 PM", END_TIME: ""},
+        {**SERVICE, SERVICE_ID: "S4", START_TIME: "10:00", END_TIME: "9:00"},
+        {**SERVICE, SERVICE_ID: "S5", START_TIME: "noon", END_TIME: "13:00"},
+    ]
+    result = loaded(tmp_path, services=rows)
+    services = result.services
+    assert list(services[START_TIME]) == ["9:00", "", "2:30 PM"]
+    assert list(services[START_MINUTE].astype(object)) == [540, pd.NA, 870]
+    assert list(services[END_MINUTE].astype(object)) == [585, pd.NA, pd.NA]
+    assert list(services[MINUTES]) == [30, 30, 30]  # the minutes column stands
+    assert records(result.rejected) == [
+        (5, END_TIME, "9:00", "end_time '9:00' is not after start_time '10:00'"),
+        (6, START_TIME, "noon", f"start_time 'noon' is not a time {TIME_HELP}"),
+    ]
+
+
+# authorizations (v2 §9) -------------------------------------------------------------------
+
+AUTHORIZATION = {
+    AUTHORIZATION_ID: "A1",
+    PROVIDER_ID: "P1",
+    CLIENT_ID: "C1",
+    START_DATE: "2026-10-01",
+    END_DATE: "2026-10-31",
+    MAX_UNITS_PER_MONTH: "",
+}
+
+
+def authorizations_of(tmp_path: Path, *rows: Mapping[str, str]) -> Loaded:
+    return loaded(tmp_path, authorizations=[{**AUTHORIZATION, **row} for row in rows])
+
+
+def test_an_authorization_reads_its_period_and_cap(tmp_path: Path) -> None:
+    result = authorizations_of(
+        tmp_path,
+        {},
+        {CLIENT_ID: "C2", START_DATE: "10/1/2026", END_DATE: "", MAX_UNITS_PER_MONTH: "7.25"},
+    )
+    frame = result.authorizations
+    assert list(frame[START_DATE]) == [pd.Timestamp("2026-10-01")] * 2
+    assert frame[END_DATE].iloc[0] == pd.Timestamp("2026-10-31") and pd.isna(
+        frame[END_DATE].iloc[1]
+    )
+    assert frame[MAX_UNITS_PER_MONTH].iloc[1] == 7.25 and pd.isna(
+        frame[MAX_UNITS_PER_MONTH].iloc[0]
+    )
+    assert result.authorizations_apply and result.rejected.empty
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            {END_DATE: "2026-09-30"},
+            (END_DATE, "2026-09-30", "end_date '2026-09-30' is before start_date '2026-10-01'"),
+        ),
+        (
+            {END_DATE: "soon"},
+            (
+                END_DATE,
+                "soon",
+                "end_date 'soon' is not a date (or blank, for no end) (use 2026-10-05 or "
+                "10/5/2026)",
+            ),
+        ),
+        (
+            {MAX_UNITS_PER_MONTH: "1.3"},
+            (
+                MAX_UNITS_PER_MONTH,
+                "1.3",
+                "max_units_per_month must be blank (no cap) or more than 0, in steps of 0.25; "
+                "'1.3' is not",
+            ),
+        ),
+        (
+            {MAX_UNITS_PER_MONTH: "0"},
+            (
+                MAX_UNITS_PER_MONTH,
+                "0",
+                "max_units_per_month must be blank (no cap) or more than 0, in steps of 0.25; "
+                "'0' is not",
+            ),
+        ),
+        (
+            {START_DATE: ""},
+            (START_DATE, "", "start_date is blank; use a date such as 2026-10-05 or 10/5/2026"),
+        ),
+    ],
+)
+def test_authorization_values_at_their_boundaries(
+    tmp_path: Path, row: Mapping[str, str], expected: tuple[str, str, str]
+) -> None:
+    result = authorizations_of(tmp_path, row)
+    assert records(result.rejected) == [(2, *expected)]
+    assert result.authorizations.empty
+
+
+def test_an_overlapping_period_is_rejected_naming_the_row_it_overlaps(tmp_path: Path) -> None:
+    result = authorizations_of(
+        tmp_path,
+        {START_DATE: "2026-10-01", END_DATE: "2026-10-15"},
+        {START_DATE: "10/15/2026", END_DATE: "2026-10-31"},  # shares the 15th
+        {START_DATE: "2026-10-16", END_DATE: ""},  # back to back: kept
+        {START_DATE: "2026-11-20", END_DATE: "2026-11-30"},  # inside the open-ended one
+        {CLIENT_ID: "C2"},  # another client
+        {PROVIDER_ID: "P2"},  # another provider
+    )
+    where = tmp_path / "authorizations.csv"
+    assert records(result.rejected) == [
+        (
+            3,
+            START_DATE,
+            "10/15/2026",
+            f"the period 2026-10-15 to 2026-10-31 overlaps row 2 of {where} "
+            "(2026-10-01 to 2026-10-15) for the same provider and client",
+        ),
+        (
+            5,
+            START_DATE,
+            "2026-11-20",
+            f"the period 2026-11-20 to 2026-11-30 overlaps row 4 of {where} "
+            "(2026-10-16 to open-ended) for the same provider and client",
+        ),
+    ]
+    assert list(result.authorizations[SOURCE_ROW]) == [2, 4, 6, 7]
+    (report,) = result.files
+    assert (report.rows_read, report.rows_accepted, report.rows_rejected) == (6, 4, 2)
+
+
+def test_only_an_accepted_row_can_make_a_later_one_overlap(tmp_path: Path) -> None:
+    result = authorizations_of(
+        tmp_path,
+        {START_DATE: "2026-10-01", END_DATE: "2026-10-20"},
+        {START_DATE: "2026-10-10", END_DATE: "2026-10-25"},  # rejected: overlaps row 2
+        {START_DATE: "2026-10-21", END_DATE: "2026-10-31"},  # overlaps only rejected row 3
+    )
+    assert list(result.authorizations[SOURCE_ROW]) == [2, 4]
+    assert [r[0] for r in records(result.rejected)] == [3]
+
+
+def test_an_authorization_overlapping_one_in_an_earlier_file(tmp_path: Path) -> None:
+    first = csv_file(tmp_path, "authorizations_a.csv", [AUTHORIZATION])
+    second = csv_file(
+        tmp_path, "authorizations_b.csv", [{**AUTHORIZATION, START_DATE: "2026-10-31"}]
+    )
+    result = loaded_inputs(Inputs((), (), (), (first, second)), default_config())
+    assert [(r[SOURCE_FILE], r[SOURCE_ROW]) for r in result.rejected.to_dict("records")] == [
+        (str(second), 2)
+    ]
+    assert [f.rows_rejected for f in result.files] == [0, 1]
+
+
+def test_a_rejected_row_names_its_provider_cell_and_claimed_units(tmp_path: Path) -> None:
+    result = loaded(
+        tmp_path,
+        claims=[
+            {**CLAIM, PROVIDER_ID: " P7 ", UNITS_CLAIMED: "0.3"},
+            {**CLAIM, SERVICE_DATE: "never", UNITS_CLAIMED: "1.5"},
+            {**CLAIM, SERVICE_DATE: "never", UNITS_CLAIMED: "lots"},
+        ],
+    )
+    frame = result.rejected
+    # One record per failing cell: the third row fails twice, and says so twice.
+    assert list(frame[SOURCE_ROW]) == [2, 3, 4, 4]
+    assert list(frame[PROVIDER_ID]) == ["P7", "P1", "P1", "P1"]
+    assert list(frame[UNITS_CLAIMED].fillna(-1)) == [0.3, 1.5, -1, -1]
+
+
+def test_rates_may_name_the_provider(tmp_path: Path) -> None:
+    result = loaded(tmp_path, rates=[{**RATE, PROVIDER_NAME: " Harbor Family Services "}])
+    assert list(result.rates[PROVIDER_NAME]) == ["Harbor Family Services"]
+    (tmp_path / "plain").mkdir()
+    unnamed = loaded(tmp_path / "plain", rates=[RATE])
+    assert unnamed.rates[PROVIDER_NAME].isna().all()
