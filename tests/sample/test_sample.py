@@ -151,9 +151,22 @@ PLANTED_REVIEW = {
 OVERLAP_MINUTES = {"C00125": 1, "C00126": 1, "C00129": 20, "C00130": 20, "C00218": 15,
                    "C00219": 15}
 
-# `reconcile explain` on a planted day of each code v2 adds (and RESEARCH_NO_FOLLOWUP beside
-# its pending twin): the code must be printed.
+# `reconcile explain` on a planted day of each code of the rules table: the code must be
+# printed. A staff-day warning has no client, and explain shows only the client-day's own rows.
+NOT_EXPLAINED = {
+    "STAFF_DAY_OVER_LIMIT": "explain does not show the staff-day warnings of the day's staff",
+}
 EXPLAINED = [
+    ("DUPLICATE_SERVICE", "PRV-A", "C00101", "2026-10-02"),
+    ("OUTSIDE_PERIOD", "PRV-A", "C00102", "2026-09-30"),
+    ("UNDOCUMENTED", "PRV-A", "C00106", "2026-10-08"),
+    ("VOICEMAIL", "PRV-A", "C00107", "2026-10-09"),
+    ("NOT_SIGNIFICANT", "PRV-A", "C00108", "2026-10-13"),
+    ("NOT_CLIENT_SPECIFIC", "PRV-A", "C00109", "2026-10-14"),
+    ("INTERNAL_STAFFING", "PRV-A", "C00110", "2026-10-15"),
+    ("BELOW_MINIMUM", "PRV-A", "C00112", "2026-10-16"),
+    ("MULTIPLE_CLAIM_LINES", "PRV-B", "00126", "2026-10-14"),
+    ("STAFF_DAY_OVER_LIMIT", "PRV-C", "C00201", "2026-10-13"),
     ("NOT_AUTHORIZED", "PRV-A", "C00150", "2026-10-20"),
     ("RESEARCH_NO_FOLLOWUP", "PRV-A", "C00119", "2026-10-01"),
     ("RESEARCH_FOLLOWUP_PENDING", "PRV-B", "00129", "2026-10-02"),
@@ -538,8 +551,22 @@ def reconciled_once(reconciled: Any) -> Callable[..., Any]:
     return lambda *args, **kwargs: reconciled
 
 
+def test_explain_is_tried_on_every_code_of_the_rules_table() -> None:
+    from pipeline.rules.table import RULES
+
+    assert sorted(code for code, *_ in EXPLAINED) == sorted(rule.code for rule in RULES)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize(("code", "provider", "client", "date"), EXPLAINED)
+@pytest.mark.parametrize(
+    ("code", "provider", "client", "date"),
+    [
+        pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=NOT_EXPLAINED[case[0]]))
+        if case[0] in NOT_EXPLAINED
+        else case
+        for case in EXPLAINED
+    ],
+)
 def test_explain_shows_each_code_on_its_planted_day(
     code: str,
     provider: str,
