@@ -21,7 +21,7 @@ from pipeline.sample.draws import (
 )
 from pipeline.sample.providers import Provider
 from pipeline.sample.services import _CLIENT, _P, ProviderRows
-from schemas.columns import INCREMENTS_PER_UNIT, UNIT_STEP
+from schemas.columns import INCREMENTS_PER_UNIT
 
 # Working columns: the period as days from the month's first (OPEN: open-ended), the cap in
 # quarter units (NO_CAP: none).
@@ -47,8 +47,9 @@ def default_authorizations(
     a month 1–10 months back, for a year or open-ended; a cap on most, drawn from CAP_UNITS but
     never below the units the client's documentation allows in the month plus some headroom."""
     planted = [planted_clients(p.letter) for p in providers]
-    counts = np.array([rows.clients + len(extra) for rows, extra in zip(people, planted,
-                                                                          strict=True)])
+    counts = np.array(
+        [rows.clients + len(extra) for rows, extra in zip(people, planted, strict=True)]
+    )
     first_client = np.r_[0, np.cumsum(counts)[:-1]]
     total = int(counts.sum())
     provider = np.repeat(np.arange(len(providers)), counts)
@@ -84,7 +85,6 @@ def planted_authorizations(
     """PLANTED_AUTHORIZATIONS as numbers, for the providers in the sample."""
     index = {p.letter: p.index for p in providers}
     rows = [a for a in PLANTED_AUTHORIZATIONS if a.letter in index]
-    quarters = int(1 / UNIT_STEP)
     return pd.DataFrame(
         {
             _P: [index[a.letter] for a in rows],
@@ -94,7 +94,7 @@ def planted_authorizations(
             ],
             _FROM: [calendar.offset(a.start) for a in rows],
             _TO: [OPEN if a.end is None else calendar.offset(a.end) for a in rows],
-            _CAP: [round(float(a.cap) * quarters) if a.cap else NO_CAP for a in rows],
+            _CAP: [round(float(a.cap) * INCREMENTS_PER_UNIT) if a.cap else NO_CAP for a in rows],
         },
         dtype="int64",
     )
