@@ -7,11 +7,25 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.errors import UsageError
 from pipeline.sample.draws import WEEKDAY_WEIGHTS
 
 PREVIOUS, NEXT = "previous", "next"
+OPEN = np.iinfo(np.int64).min  # an offset that is no date: an open-ended period's end
+
+
+@dataclass(frozen=True)
+class Months:
+    """A date months away from the billing month (negative: before it): the first day of that
+    month, or with `last`, its last day. Authorizations run from and to such dates."""
+
+    months: int
+    last: bool = False
+
+
+Day = int | str | Months  # a planted date: see Calendar.offset and Months
 
 
 @dataclass(frozen=True)
@@ -36,14 +50,26 @@ class Calendar:
         raw = np.asarray(WEEKDAY_WEIGHTS)[(self.first.day_of_week + self.offsets) % 7]
         return raw / raw.sum()
 
-    def offset(self, day: int | str) -> int:
-        """A planted day as an offset from the first of the month."""
+    def offset(self, day: Day) -> int:
+        """A planted day as an offset from the first of the month: the n-th weekday of the month
+        (-1 the last), PREVIOUS or NEXT (the days just before and after it), or Months."""
+        if isinstance(day, Months):
+            month = np.datetime64(self.first, "M") + day.months + int(day.last)
+            first = np.datetime64(self.first, "D")
+            return int((month.astype("datetime64[D]") - int(day.last) - first).astype(np.int64))
         if day == PREVIOUS:
             return -1
         if day == NEXT:
             return self.days
         ordinal = int(day)
         return int(self.weekdays[ordinal - 1 if ordinal > 0 else ordinal])
+
+    def iso_dates(self, offsets: np.ndarray) -> Any:
+        """Days as offsets from the first as ISO text (pyarrow); a negative sentinel (OPEN) is
+        blank."""
+        days = np.datetime64(self.first, "D") + offsets.astype("timedelta64[D]")
+        dates = pa.array(np.where(offsets == OPEN, np.datetime64("NaT"), days), type=pa.date32())
+        return pc.fill_null(pc.strftime(dates, "%Y-%m-%d"), "")
 
     def date_texts(self, us: bool) -> Any:
         """The day before the month to the day after, as text (pyarrow; index = offset + 1)."""

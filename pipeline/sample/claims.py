@@ -44,6 +44,8 @@ from schemas.columns import (
     VOICEMAIL_LISTENED,
 )
 
+ALLOWED = "allowed"  # quarter units a client-day's documentation allows
+
 
 def followed_up(lines: pd.DataFrame, asking: pd.Series, letter: pd.Series, days: int) -> np.ndarray:
     """True for each `asking` row with a letter of the same client on its day or up to `days`
@@ -62,11 +64,13 @@ def followed_up(lines: pd.DataFrame, asking: pd.Series, letter: pd.Series, days:
     return found
 
 
-def claim_quarters(lines: pd.DataFrame, calendar: Calendar) -> pd.DataFrame:
-    """Quarter units claimed per client-day of the month, by the day's habit (none where 0).
+def documented_days(lines: pd.DataFrame, calendar: Calendar) -> pd.DataFrame:
+    """Each client-day of the month with services rows: documented and countable minutes, the
+    quarter units they allow (ALLOWED) and the day's claiming habit.
 
     Works out what the documentation allows the way SPEC §3–§4 do, on the rows a reader will
-    accept (a re-exported copy is not in `lines`: it is added only when the text is written).
+    accept (a re-exported copy is not in `lines`: it is added only when the text is written),
+    before any authorization: the bulk's authorizations are made to fit it.
     """
     config = default_config()
     lines = lines.loc[~lines[_QUIRK].isin([int(q) for q in INVALID])]
@@ -90,8 +94,15 @@ def claim_quarters(lines: pd.DataFrame, calendar: Calendar) -> pd.DataFrame:
         .reset_index()
     )
     step, least = MINUTES_PER_INCREMENT, config.min_minutes
+    countable = days["countable"].to_numpy()
+    return days.assign(**{ALLOWED: np.where(countable >= least, countable // step, 0)})
+
+
+def claim_quarters(days: pd.DataFrame) -> pd.DataFrame:
+    """Quarter units claimed per documented client-day, by the day's habit (none where 0)."""
+    step, least = MINUTES_PER_INCREMENT, default_config().min_minutes
     countable, documented = days["countable"].to_numpy(), days["documented"].to_numpy()
-    allowed = np.where(countable >= least, countable // step, 0)
+    allowed = days[ALLOWED].to_numpy()
     habit = days["habit"].to_numpy()
     quarters = np.select(
         [habit == Habit.ROUND_UP, habit == Habit.ALL_MINUTES, habit == Habit.UNDER,

@@ -55,6 +55,26 @@ EXTERNAL_COUNTS = (0, 1, 2, 3, 4)
 EXTERNAL_SHARES = (0.3, 0.3, 0.2, 0.12, 0.08)
 ID_DIGITS, STAFF_DIGITS, SERVICE_DIGITS = 5, 3, 6
 
+# Clock times (v2 §8.3), where a provider's system records them: a worker's timed lines of one
+# day follow one another from the first start, with gaps of GAP_CHOICES minutes (0: back to
+# back); a span is the documented minutes, now and then a few minutes longer (never shorter:
+# the bulk never exceeds its interval, and never overlaps itself).
+FIRST_START = (8 * 60, 9 * 60 + 30, 5)  # the day's first start: 8:00 to 9:30 (low, high, step)
+GAP_CHOICES = (0, 0, 5, 10, 15, 20, 30, 45)
+SLACK_CHOICES = (0, 0, 0, 5)
+LAST_MINUTE = 23 * 60 + 59  # a line that would end later has no times
+
+# Authorizations (v2 §9): one per client of every provider, from the first of a month
+# AUTHORIZED_MONTHS_BEFORE before the billing month for a year (or open-ended); a monthly cap on
+# most, never below what the client's documentation allows in the month (only the planted
+# cases reach a cap).
+AUTHORIZED_MONTHS_BEFORE = (1, 10)
+AUTHORIZATION_MONTHS = 12
+OPEN_ENDED_SHARE = 0.2
+NO_CAP_SHARE = 0.3
+CAP_UNITS = (8, 10, 12, 16, 20, 24)
+CAP_HEADROOM_UNITS = 2  # a cap raised to the client's need is rounded up past it by this much
+
 
 class Habit(IntEnum):
     """How a provider claims one client-day (drawn per client-day, or planted)."""

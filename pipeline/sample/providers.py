@@ -4,9 +4,33 @@ one's system writes its service log."""
 from dataclasses import dataclass
 
 from pipeline.errors import UsageError
-from schemas.columns import ACTIVITIES, SERVICE_DATE, SERVICES_COLUMNS
+from schemas.columns import (
+    ACTIVITIES,
+    END_TIME,
+    FACE_TO_FACE,
+    SERVICE_DATE,
+    SERVICES_COLUMNS,
+    START_TIME,
+)
 
-SERVICES, CLAIMS, RATES = "services", "claims", "rates"
+SERVICES, CLAIMS, RATES, AUTHORIZATIONS = "services", "claims", "rates", "authorizations"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """How a provider's system records clock times (v2 §1): on a share of the lines of some
+    activities, as 24-hour `9:05` or 12-hour `2:30 PM` text."""
+
+    twelve_hour: bool
+    share: float
+    activities: tuple[str, ...]
+
+
+def timed_columns(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The SPEC columns with start_time and end_time after service_date, where a system that
+    records times puts them."""
+    at = columns.index(SERVICE_DATE) + 1
+    return (*columns[:at], START_TIME, END_TIME, *columns[at:])
 
 
 @dataclass(frozen=True)
@@ -24,11 +48,12 @@ class Style:
     service_prefix: str  # "" for numeric ids
     service_first: int
     extra: tuple[tuple[str, str], ...] = ()  # a column the SPEC does not know, and its value
+    clock: Clock | None = None  # None: the system records no clock times
 
 
 STYLES = (
     Style(
-        headers=tuple((c, c) for c in SERVICES_COLUMNS),
+        headers=tuple((c, c) for c in timed_columns(SERVICES_COLUMNS)),
         us_dates=False,
         yes_no=("false", "true"),
         activities=ACTIVITIES,
@@ -38,6 +63,7 @@ STYLES = (
         staff_first=1,
         service_prefix="SVC-",
         service_first=100_001,
+        clock=Clock(twelve_hour=False, share=0.65, activities=ACTIVITIES),
     ),
     Style(
         headers=tuple(
@@ -56,7 +82,9 @@ STYLES = (
     Style(
         headers=tuple(
             (c, c.replace("_", " ").upper())
-            for c in (SERVICE_DATE, *(c for c in SERVICES_COLUMNS if c != SERVICE_DATE))
+            for c in timed_columns(
+                (SERVICE_DATE, *(c for c in SERVICES_COLUMNS if c != SERVICE_DATE))
+            )
         ),
         us_dates=True,
         yes_no=("N", "Y"),
@@ -68,6 +96,7 @@ STYLES = (
         service_prefix="LCC-S",
         service_first=1,
         extra=(("PROGRAM", "Case Management"),),
+        clock=Clock(twelve_hour=True, share=0.9, activities=(FACE_TO_FACE,)),
     ),
 )
 NAMES = ("Harbor Family Services", "Northside Youth Partners", "Lakeview Community Care")

@@ -1,5 +1,5 @@
-"""Each sample provider's services rows as numbers: the random bulk, its notes and
-follow-up letters, and the planted rows."""
+"""Each sample provider's services rows as numbers: the random bulk, its notes, follow-up
+letters and clock times, and the planted rows."""
 
 from dataclasses import dataclass
 
@@ -16,10 +16,13 @@ from pipeline.sample.draws import (
     COVERAGE_SHARE,
     EXTERNAL_COUNTS,
     EXTERNAL_SHARES,
+    FIRST_START,
     FOLLOWUP_LETTER,
     FOLLOWUP_SHARE,
     FOLLOWUP_WITHIN_WEEKDAYS,
+    GAP_CHOICES,
     HABIT_SHARES,
+    LAST_MINUTE,
     LATER_ACTIVITY_SHARES,
     LINES_PER_CLIENT,
     LINES_PER_DAY,
@@ -34,11 +37,12 @@ from pipeline.sample.draws import (
     NOTES,
     REEXPORT_SHARE,
     RESEARCH_GROUP,
+    SLACK_CHOICES,
     STAFFING_INTERNAL,
     Habit,
     Quirk,
 )
-from pipeline.sample.providers import Provider
+from pipeline.sample.providers import Clock, Provider
 from schemas.columns import ACTIVITIES, CASE_STAFFING, MAILING, RESEARCH
 
 # Working columns of the numeric frames the text is rendered from.
@@ -46,8 +50,12 @@ _P, _CLIENT, _STAFF, _DAY, _ACT, _MIN, _CS, _EXT, _NOTE, _HABIT, _QUIRK, _AGAIN,
     "p", "client", "staff", "day", "act", "min", "cs", "ext", "note", "habit", "quirk", "again",
     "q",
 )
+_START, _END = "start", "end"  # clock times as minutes after midnight; NO_TIME for none
 _KEY = [_P, _CLIENT, _DAY]
+# A service log export is in date order, then by worker, client and activity.
+SERVICE_ORDER = (_DAY, _STAFF, _CLIENT, _ACT)
 BLANK_NOTE = 0
+NO_TIME = -1
 
 
 def note_texts() -> list[str]:
@@ -156,16 +164,65 @@ def bulk_lines(
     return rows.assign(**{_NOTE: notes}).assign(**{_QUIRK: int(Quirk.NONE)})
 
 
-def planted_lines(letter: str, first_client: int, calendar: Calendar) -> pd.DataFrame:
+def clock_times(rng: np.random.Generator, rows: pd.DataFrame, clock: Clock | None) -> pd.DataFrame:
+    """Start and end minutes of the lines the provider's system times, NO_TIME elsewhere.
+
+    Each worker's timed lines of one day follow one another, in the order the log lists them:
+    the first starts between FIRST_START, each next one a gap (GAP_CHOICES, 0 = back to back)
+    after the previous one ends; a line spans its minutes plus a little slack now and then. So
+    the bulk never overlaps itself nor exceeds its interval. Lines that would end after
+    LAST_MINUTE keep no times.
+    """
+    n = len(rows)
+    start, end = np.full(n, NO_TIME), np.full(n, NO_TIME)
+    timed = np.zeros(0, dtype=np.int64)
+    if clock is not None:
+        codes = [ACTIVITY_CODE[a] for a in clock.activities]
+        drawn = np.isin(rows[_ACT].to_numpy(), codes) & (rng.random(n) < clock.share)
+        timed = np.flatnonzero(drawn)
+    if not len(timed):
+        return pd.DataFrame({_START: start, _END: end})
+    # Within a worker's day, in the log's order (SERVICE_ORDER).
+    timed = timed[np.lexsort([rows[c].to_numpy()[timed] for c in reversed(SERVICE_ORDER)])]
+    staff, day = rows[_STAFF].to_numpy()[timed], rows[_DAY].to_numpy()[timed]
+    first = np.r_[True, (staff[1:] != staff[:-1]) | (day[1:] != day[:-1])]
+    span = rows[_MIN].to_numpy()[timed] + rng.choice(SLACK_CHOICES, size=len(timed))
+    low, high, step = FIRST_START
+    gap = np.where(
+        first,
+        low + step * rng.integers(0, (high - low) // step + 1, size=len(timed)),
+        rng.choice(GAP_CHOICES, size=len(timed)),
+    )
+    # Ends are a running sum restarted at each worker's day: subtract the sum before its first.
+    ran = np.cumsum(gap + span)
+    restart = (ran - gap - span)[np.flatnonzero(first)]
+    ends = ran - np.repeat(restart, np.diff(np.r_[np.flatnonzero(first), len(timed)]))
+    fits = ends <= LAST_MINUTE
+    start[timed[fits]] = (ends - span)[fits]
+    end[timed[fits]] = ends[fits]
+    return pd.DataFrame({_START: start, _END: end})
+
+
+def clock_minute(text: str) -> int:
+    """A planted 24-hour clock time as minutes after midnight, NO_TIME for blank."""
+    if not text:
+        return NO_TIME
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def planted_lines(
+    letter: str, first_client: int, first_extra_worker: int, calendar: Calendar
+) -> pd.DataFrame:
     """The provider's PLANTED_SERVICES rows as numbers; their clients numbered from
-    `first_client` in planted_clients order."""
+    `first_client` in planted_clients order, their extra workers from `first_extra_worker`."""
     ids = planted_clients(letter)
     first_note = len(note_texts()) - len(PLANTED_SERVICES)
     rows = [(i, p) for i, p in enumerate(PLANTED_SERVICES) if p.letter == letter]
     frame = pd.DataFrame(
         {
             _CLIENT: [first_client + ids.index(p.client) for _, p in rows],
-            _STAFF: [p.staff for _, p in rows],
+            _STAFF: [first_extra_worker + p.worker - 1 if p.worker else 0 for _, p in rows],
             _DAY: [calendar.offset(p.day) for _, p in rows],
             _ACT: [ACTIVITY_CODE[p.activity] for _, p in rows],
             _MIN: [p.minutes for _, p in rows],
@@ -174,6 +231,8 @@ def planted_lines(letter: str, first_client: int, calendar: Calendar) -> pd.Data
             _NOTE: [first_note + i if p.note.strip() else BLANK_NOTE for i, p in rows],
             _HABIT: [int(p.habit) for _, p in rows],
             _QUIRK: [int(p.quirk) for _, p in rows],
+            _START: [clock_minute(p.start) for _, p in rows],
+            _END: [clock_minute(p.end) for _, p in rows],
         },
         dtype="int64",
     )
@@ -186,7 +245,7 @@ class ProviderRows:
 
     rows: pd.DataFrame  # _AGAIN marks the rows the export repeats at its end
     clients: int  # random clients; the planted ones are numbered after them
-    staff: int
+    staff: int  # random workers; the planted cases' extra workers are numbered after them
 
 
 def provider_rows(
@@ -198,9 +257,10 @@ def provider_rows(
     clients = max(MIN_CLIENTS, round(unique / rng.uniform(*LINES_PER_CLIENT)))
     staff = max(MIN_STAFF, -(-clients // CLIENTS_PER_WORKER))
     bulk = bulk_lines(rng, unique, clients, staff, calendar)
+    bulk = pd.concat([bulk, clock_times(rng, bulk, provider.style.clock)], axis=1)
     again = np.zeros(unique, dtype=bool)
     again[rng.choice(unique, size=copies, replace=False)] = True
-    planted = planted_lines(provider.letter, clients, calendar)
+    planted = planted_lines(provider.letter, clients, staff, calendar)
     rows = pd.concat(
         [
             bulk.assign(**{_AGAIN: again}),
@@ -208,7 +268,6 @@ def provider_rows(
         ],
         ignore_index=True,
     )
-    # A service log export is in date order, then by worker and client.
-    order = np.lexsort([rows[c].to_numpy() for c in (_ACT, _CLIENT, _STAFF, _DAY)])
+    order = np.lexsort([rows[c].to_numpy() for c in reversed(SERVICE_ORDER)])
     rows = rows.iloc[order].reset_index(drop=True).assign(**{_P: provider.index})
     return ProviderRows(rows=rows, clients=clients, staff=staff)

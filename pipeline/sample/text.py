@@ -1,5 +1,5 @@
 """The sample's numbers rendered as the text each provider's system exports: services,
-claims and rates files."""
+claims, rates and authorizations files."""
 
 from typing import Any
 
@@ -8,6 +8,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pipeline.sample.authorizations import _CAP, _FROM, _TO, NO_CAP
 from pipeline.sample.calendar import Calendar
 from pipeline.sample.cases import planted_clients
 from pipeline.sample.draws import (
@@ -25,6 +26,7 @@ from pipeline.sample.services import (
     _CLIENT,
     _CS,
     _DAY,
+    _END,
     _EXT,
     _MIN,
     _NOTE,
@@ -32,31 +34,40 @@ from pipeline.sample.services import (
     _Q,
     _QUIRK,
     _STAFF,
+    _START,
     ProviderRows,
     note_texts,
 )
 from schemas.columns import (
     ACTIVITY,
+    AUTHORIZATION_ID,
+    AUTHORIZATIONS_COLUMNS,
     CASE_STAFFING,
     CLAIM_ID,
     CLAIMS_COLUMNS,
     CLIENT_ID,
     CLIENT_SPECIFIC,
+    END_DATE,
+    END_TIME,
     EXTERNAL_PARTICIPANTS,
+    INCREMENTS_PER_UNIT,
     MAX_MINUTES,
     MAX_UNITS_CLAIMED,
+    MAX_UNITS_PER_MONTH,
     MINUTES,
+    MINUTES_PER_DAY,
     NOTE,
     PROVIDER_ID,
+    PROVIDER_NAME,
     SERVICE_DATE,
     SERVICE_ID,
     STAFF_ID,
+    START_DATE,
+    START_TIME,
     UNIT_RATE,
     UNIT_STEP,
     UNITS_CLAIMED,
 )
-
-PROVIDER_NAME = "provider_name"
 
 
 def padded(numbers: np.ndarray, prefix: str, width: int) -> Any:
@@ -76,6 +87,23 @@ def client_ids(rng: np.random.Generator, provider: Provider, count: int) -> Any:
     )
     random_ids = padded(rng.choice(pool, size=count, replace=False), prefix, ID_DIGITS)
     return pa.concat_arrays([random_ids, pa.array(planted, type=pa.string())])
+
+
+def clock_texts(twelve_hour: bool) -> Any:
+    """Every minute of the day as a system writes it (`9:05`, `14:30` or `2:30 PM`), then a
+    blank: index a minute after midnight, or MINUTES_PER_DAY for no time (pyarrow)."""
+    hour, minute = np.divmod(np.arange(MINUTES_PER_DAY), 60)
+    if twelve_hour:
+        texts = [f"{(h + 11) % 12 + 1}:{m:02d} {'AM' if h < 12 else 'PM'}"
+                 for h, m in zip(hour, minute, strict=True)]
+    else:
+        texts = [f"{h}:{m:02d}" for h, m in zip(hour, minute, strict=True)]
+    return pa.array([*texts, ""], type=pa.string())
+
+
+def clock_column(minutes: np.ndarray, twelve_hour: bool) -> Any:
+    """Clock times as text; blank where a line has none (a negative minute)."""
+    return clock_texts(twelve_hour).take(np.where(minutes < 0, MINUTES_PER_DAY, minutes))
 
 
 def overridden(column: Any, quirk: np.ndarray, which: Quirk, text: str) -> Any:
@@ -106,6 +134,9 @@ def services_text(provider: Provider, rows: ProviderRows, ids: Any,
         EXTERNAL_PARTICIPANTS: small.take(np.where(blank_external, MAX_MINUTES + 1, ext)),
         NOTE: pa.array(note_texts(), type=pa.string()).take(frame[_NOTE].to_numpy()),
     }
+    if style.clock is not None:
+        columns[START_TIME] = clock_column(frame[_START].to_numpy(), style.clock.twelve_hour)
+        columns[END_TIME] = clock_column(frame[_END].to_numpy(), style.clock.twelve_hour)
     quirk = frame[_QUIRK].to_numpy()
     for which, (column, text) in QUIRK_TEXT.items():
         if column in columns:
@@ -154,3 +185,33 @@ def rates_text(providers: tuple[Provider, ...]) -> pd.DataFrame:
         },
         dtype="str",
     )
+
+
+def cap_texts(quarters: np.ndarray) -> Any:
+    """Monthly caps as written: whole units as `12`, others as `2.5`; blank for NO_CAP."""
+    table = [f"{q / INCREMENTS_PER_UNIT:g}" for q in range(int(quarters.max(initial=0)) + 1)]
+    return pa.array([*table, ""], type=pa.string()).take(
+        np.where(quarters == NO_CAP, len(table), quarters)
+    )
+
+
+def authorizations_text(authorizations: pd.DataFrame, providers: tuple[Provider, ...],
+                        ids: list[Any], calendar: Calendar) -> pd.DataFrame:
+    """authorizations.csv, as the funder's registry exports it: by provider, client and start,
+    ISO dates, a blank end for an open-ended period and a blank cap for none."""
+    offsets = np.concatenate([[0], np.cumsum([len(i) for i in ids])[:-1]])
+    p = authorizations[_P].to_numpy()
+    table = pa.table(
+        {
+            _P: pa.array(p, type=pa.int64()),
+            PROVIDER_ID: pa.array([x.provider_id for x in providers]).take(p),
+            CLIENT_ID: pa.concat_arrays(ids).take(offsets[p] + authorizations[_CLIENT].to_numpy()),
+            _FROM: pa.array(authorizations[_FROM].to_numpy(), type=pa.int64()),
+            START_DATE: calendar.iso_dates(authorizations[_FROM].to_numpy()),
+            END_DATE: calendar.iso_dates(authorizations[_TO].to_numpy()),
+            MAX_UNITS_PER_MONTH: cap_texts(authorizations[_CAP].to_numpy()),
+        }
+    ).sort_by([(_P, "ascending"), (CLIENT_ID, "ascending"), (_FROM, "ascending")])
+    numbers = padded(np.arange(len(table)) + 100_001, "AUTH-", 6)
+    table = table.append_column(AUTHORIZATION_ID, numbers)
+    return table.select(list(AUTHORIZATIONS_COLUMNS)).to_pandas()
