@@ -31,9 +31,9 @@ def stage_times(data: Path, month: str, out: Path, formats: frozenset[str]) -> d
     workbooks."""
     clock: dict[str, float] = {}
     start = perf_counter()
-    from pipeline.config import default_config
     from datetime import datetime
 
+    from pipeline.config import default_config
     from pipeline.engines import pandas_engine as run
     from pipeline.ingest import validate
     from pipeline.ingest.load import discovered_inputs

@@ -20,7 +20,7 @@ from pipeline.report.outputs import (
     write_validation,
 )
 from pipeline.result import RunResult
-from schemas.columns import CLIENT_DAYS_COLUMNS, REJECTED_COLUMNS
+from schemas.columns import CLIENT_DAYS_COLUMNS, REJECTED_COLUMNS, SERVICE_LINES_COLUMNS
 
 BOTH = frozenset({"xlsx", "parquet"})
 P3_FILE = provider_file_names([NO_RATE])[NO_RATE]
@@ -59,6 +59,8 @@ def test_every_output_file_is_written_and_nothing_else(written: tuple[Path, dict
         "client_days.parquet",
         "service_lines.parquet",
         "rejected_rows.parquet",
+        "claims.parquet",
+        "review.parquet",
         "run.json",
     }
 
@@ -83,7 +85,10 @@ def test_client_days_parquet_has_the_spec_schema_and_exact_amounts(
 def test_service_lines_and_rejected_rows_parquet(written: tuple[Path, dict]) -> None:
     lines = pq.read_table(written[0] / "service_lines.parquet")
     assert lines.column_names[:2] == ["source_file", "source_row"]
-    assert lines.column_names[-3:] == ["duplicate", "eligible", "reasons"]
+    assert lines.column_names == list(SERVICE_LINES_COLUMNS)
+    assert lines.column_names[-6:] == [
+        "duplicate", "eligible", "reasons", "start_time", "end_time", "review"
+    ]
     assert lines.schema.field("eligible").type == pa.bool_()
     assert lines.num_rows == 9
     assert lines.column("duplicate").to_pylist().count(True) == 1
@@ -166,8 +171,8 @@ def test_a_failure_mid_write_leaves_the_previous_run_intact(
         write_outputs(without_p2(sample_result()), tmp_path, BOTH)
     assert contents(tmp_path) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        ["client_days.parquet", "providers", "reconciliation.xlsx", "rejected_rows.parquet",
-         "run.json", "service_lines.parquet"]
+        ["claims.parquet", "client_days.parquet", "providers", "reconciliation.xlsx",
+         "rejected_rows.parquet", "review.parquet", "run.json", "service_lines.parquet"]
     )
 
 

@@ -153,9 +153,6 @@ OVERLAP_MINUTES = {"C00125": 1, "C00126": 1, "C00129": 20, "C00130": 20, "C00218
 
 # `reconcile explain` on a planted day of each code of the rules table: the code must be
 # printed. A staff-day warning has no client, and explain shows only the client-day's own rows.
-NOT_EXPLAINED = {
-    "STAFF_DAY_OVER_LIMIT": "explain does not show the staff-day warnings of the day's staff",
-}
 EXPLAINED = [
     ("DUPLICATE_SERVICE", "PRV-A", "C00101", "2026-10-02"),
     ("OUTSIDE_PERIOD", "PRV-A", "C00102", "2026-09-30"),
@@ -560,12 +557,7 @@ def test_explain_is_tried_on_every_code_of_the_rules_table() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("code", "provider", "client", "date"),
-    [
-        pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=NOT_EXPLAINED[case[0]]))
-        if case[0] in NOT_EXPLAINED
-        else case
-        for case in EXPLAINED
-    ],
+    EXPLAINED,
 )
 def test_explain_shows_each_code_on_its_planted_day(
     code: str,
