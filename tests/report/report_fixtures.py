@@ -334,11 +334,10 @@ def sample_result(**config_changes: Any) -> RunResult:
     # Any, not object: each field has its own type, and replace() rejects a name Config lacks.
     config = replace(CONFIG, **config_changes)
     services = lines_frame().drop(columns=[DUPLICATE, ELIGIBLE, REASONS])
+    no_clock = pd.Series(pd.NA, index=services.index, dtype="Int64")
     services = services.assign(
-        start_time="", end_time="", start_minute=pd.NA, end_minute=pd.NA
-    ).astype(
-        {"start_time": "str", "end_time": "str", "start_minute": "Int64", "end_minute": "Int64"}
-    )
+        start_time="", end_time="", start_minute=no_clock, end_minute=no_clock
+    ).astype({"start_time": "str", "end_time": "str"})
     loaded = Loaded(
         services=services,
         claims=claims_frame(),
