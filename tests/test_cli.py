@@ -388,3 +388,36 @@ def test_a_config_typo_exits_2_naming_file_key_and_allowed_values(
     assert reconcile(monkeypatch, *args, "--config", str(config)) == 2
     assert one_line_error(capsys.readouterr().err) == f"error: {config}: {reason}"
     assert not out.exists()
+
+
+def test_an_authorizations_file_given_on_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, month_dir: Path, tmp_path: Path
+) -> None:
+    # 007 is authorized through 10-05 only; 008 not at all.
+    authorizations = tmp_path / "authorizations.csv"
+    authorizations.write_text(
+        "provider_id,client_id,start_date,end_date,max_units_per_month\n"
+        "P1,007,2026-10-01,2026-10-05,\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    files = [f"--{kind}={month_dir / f'{kind}.csv'}" for kind in ("services", "claims", "rates")]
+    args = ["run", "--month", "2026-10", *files, f"--authorizations={authorizations}"]
+    assert reconcile(monkeypatch, *args, "--out", str(out), "--quiet") == 0
+    lines = pd.read_parquet(out / "service_lines.parquet")
+    assert lines["reasons"].str.contains("NOT_AUTHORIZED").tolist() == [False, True, True]
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["authorizations"].startswith("1 authorizations read from 1 file(s)")
+    assert any(f["kind"] == "authorizations" for f in record["files"])
+
+
+def test_without_authorizations_run_json_says_they_do_not_apply(
+    monkeypatch: pytest.MonkeyPatch, month_dir: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    args = ["run", "--month", "2026-10", "--data", str(month_dir), "--out", str(out), "--quiet"]
+    assert reconcile(monkeypatch, *args) == 0
+    record = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert record["authorizations"] == (
+        "no authorizations file given: NOT_AUTHORIZED and AUTHORIZATION_CAP do not apply"
+    )
