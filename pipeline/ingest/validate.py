@@ -494,8 +494,7 @@ def _unique_authorizations(outcomes: Sequence[_Outcome]) -> list[_Outcome]:
     rows = pd.concat(
         [o.accepted.assign(**{_POSITION: i}) for i, o in enumerate(outcomes)], ignore_index=True
     )
-    group = pd.Series(list(zip(rows[PROVIDER_ID], rows[CLIENT_ID], strict=True)), dtype=object)
-    codes, _ = pd.factorize(group)
+    codes = rows.groupby([PROVIDER_ID, CLIENT_ID], sort=False).ngroup().to_numpy()
     # Days since the epoch; an open end is the last day there is.
     start = rows[START_DATE].to_numpy("datetime64[D]").astype(np.int64)
     end = rows[END_DATE].to_numpy("datetime64[D]").astype(np.int64)

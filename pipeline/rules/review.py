@@ -187,12 +187,8 @@ def _overlaps(
     services: pd.DataFrame, timed: np.ndarray, start: np.ndarray, end: np.ndarray
 ) -> pd.DataFrame:
     """STAFF_TIME_OVERLAP rows for the timed lines (positions `timed`, in reading order)."""
-    keys = services.iloc[timed]
-    staff_day = pd.Series(
-        list(zip(keys[PROVIDER_ID], keys[STAFF_ID], keys[SERVICE_DATE], strict=True)),
-        dtype=object,
-    )
-    group, _ = pd.factorize(staff_day)
+    keys = services[[PROVIDER_ID, STAFF_ID, SERVICE_DATE]].iloc[timed]
+    group = keys.groupby([PROVIDER_ID, STAFF_ID, SERVICE_DATE], sort=False).ngroup().to_numpy()
     order = np.lexsort((np.arange(len(timed)), start, group))  # by staff-day, start, reading
     g, s, e = group[order], start[order], end[order]
     n = len(order)
