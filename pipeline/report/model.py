@@ -174,6 +174,9 @@ WARNINGS_COUNT = "warnings"
 SETTING = "setting"
 VALUE = "value"
 NOTE_COLUMN = "note"
+# A provider's answer on its Recoupments sheet (v2 §5.1): Input columns with these names.
+RESPONSE, COMMENT = "response", "comment"
+RESPONSES = ("Agree", "Disagree", "Documentation attached")
 TOTAL = "TOTAL"
 YES, NO = "yes", "no"
 
@@ -266,6 +269,8 @@ LABELS: dict[str, str] = {
     GUIDELINE: "Guideline",
     WARNINGS_COUNT: "Warnings",
     SETTING: "Setting",
+    RESPONSE: "Response",
+    COMMENT: "Comment",
     **dict(
         zip(
             FILE_COLUMNS,

@@ -54,6 +54,7 @@ from pipeline.report.xlsx_parts import (
 )
 from pipeline.report.xlsx_xml import (
     EXCEL_MAX_TEXT,
+    LINE_POINTS,
     MAIN_NS,
     REL_NS,
     XML_DECLARATION,
@@ -65,6 +66,7 @@ from pipeline.report.xlsx_xml import (
     merge_cells_xml,
     page_setup_xml,
     protection_xml,
+    row_height_attributes,
     row_numbers,
     rows_xml,
     styles_xml,
@@ -84,6 +86,11 @@ HEADER_LINES = 2  # a header's words wrap onto at most this many lines
 EXTRA_CHARS = {Format.INTEGER: 1, Format.UNITS: 4, Format.MONEY: 5, Format.RATE: 9}
 DATE_WIDTH = 10
 TEXT_WIDTH_FACTOR = 1.15  # proportional fonts: letters run wider than the digit a width counts
+# Text in a wrapped cell: pixels per character by kind (Calibri 11), the cell's indent and
+# padding, and the share of a line that wrapping at word ends fills at least.
+CHAR_PIXELS, WIDE_EXTRA_PIXELS, SPACE_SAVING_PIXELS = 6.0, 1.5, 3.0
+INDENT_PIXELS = 14
+WRAPPED_LINE_SHARE = 0.9
 DIGIT_PIXELS, CELL_PADDING_PIXELS = 7, 5  # Calibri 11, as Excel stores a column width
 DEFAULT_COLUMN_PIXELS = 64  # a column without a <col> width
 ROW_PIXELS = 20  # a row of 11-point text, 15 points at 96 pixels to the inch
@@ -102,7 +109,7 @@ AXIS_FORMATS = {
     Format.INTEGER: "#,##0",
 }
 # A Page's text: points per line by style, and the space after a paragraph.
-LINE_POINTS = {TextStyle.TITLE: 19.0, TextStyle.HEADING: 16.0, TextStyle.BODY: 15.0}
+TEXT_LINE_POINTS = {TextStyle.TITLE: 19.0, TextStyle.HEADING: 16.0, TextStyle.BODY: 15.0}
 FONT_POINTS = {TextStyle.TITLE: 14, TextStyle.HEADING: 11, TextStyle.BODY: 11}
 PARAGRAPH_GAP_POINTS = 6.0
 TEXT_STYLES = {
@@ -141,7 +148,8 @@ class Part:
 @dataclass(frozen=True)
 class Block:
     """A table placed on a worksheet: its header's row (from 0) and its rows under it, the
-    last `totals` of them totals; `inputs` are empty columns after the frame's."""
+    last `totals` of them totals; `inputs` are empty columns after the frame's; `wraps` says
+    which columns wrap their text."""
 
     top: int
     frame: pd.DataFrame
@@ -151,6 +159,7 @@ class Block:
     caption: str = ""
     totals: int = 0
     inputs: tuple[Input, ...] = ()
+    widths: tuple[float, ...] = ()  # of the worksheet's columns, from A
 
     @property
     def columns(self) -> int:
@@ -239,14 +248,32 @@ def input_width(column: Input) -> int:
     return column.width or max([header_width(label(column.column)), *choices])
 
 
-def column_widths(sheet: Sheet) -> list[float]:
+def column_widths(sheet: Sheet) -> tuple[list[float], bool]:
     """Per column position: wide enough for the header and the values of every table, capped
-    at MAX_WIDTH (longer text wraps).
+    at MAX_WIDTH (longer text wraps); and whether trailing text runs on.
 
-    A trailing text column of a table below the main one is left out: its text runs on into
-    the empty cells to its right rather than widening a column of the main table.
+    A trailing text column of a table below the main one is left out where its text can run
+    on into the empty cells to its right rather than widen a column of the main table: where
+    the sheet, that text included, prints on one page wide. Printed over pages across, text
+    running on would be cut at a page's edge; it wraps in its column instead.
     """
-    return table_widths((sheet, *sheet.below), runs_on=True, inputs=sheet.inputs)
+    tables: tuple[Sheet | Table, ...] = (sheet, *sheet.below)
+    widths = table_widths(tables, runs_on=True, inputs=sheet.inputs)
+    reach = [
+        sum(map(column_pixels, widths[: len(t.frame.columns) - 1]))
+        + INDENT_PIXELS
+        + int(
+            max(
+                text_pixels(pa.array(t.frame.iloc[:, -1], from_pandas=True).cast(pa.string())),
+                default=0,
+            )
+        )
+        for t in sheet.below
+        if column_formats(t.frame, t)[-1:] == [Format.TEXT]
+    ]
+    if fits_one_page_wide(max([sum(map(column_pixels, widths)), *reach]), landscape=True):
+        return widths, True
+    return table_widths(tables, runs_on=False, inputs=sheet.inputs), False
 
 
 def table_widths(
@@ -289,10 +316,10 @@ def column_pixels(width: float) -> int:
     return int(width * DIGIT_PIXELS + 0.5) + CELL_PADDING_PIXELS
 
 
-def fits_one_page_wide(widths: list[float], landscape: bool) -> bool:
-    """Whether the columns, scaled to one page's width, keep 11-point text at 8 points or
-    more; a wider sheet prints at full size over pages across instead."""
-    return sum(map(column_pixels, widths)) * MIN_SCALE <= PAGE_PIXELS[landscape][0]
+def fits_one_page_wide(pixels: int, landscape: bool) -> bool:
+    """Whether a sheet this wide, scaled to one page's width, keeps 11-point text at 8 points
+    or more; a wider sheet prints at full size over pages across instead."""
+    return pixels * MIN_SCALE <= PAGE_PIXELS[landscape][0]
 
 
 def width_runs(widths: list[float]) -> list[tuple[int, int, float]]:
@@ -365,7 +392,7 @@ def sheet_parts(sheet: Sheet) -> list[Part]:
     ]
 
 
-def part_blocks(sheet: Sheet, part: Part) -> list[Block]:
+def part_blocks(sheet: Sheet, part: Part, widths: list[float], runs_on: bool) -> list[Block]:
     """The part's tables where they go: the main one under the titles, each further one
     after a blank row (and its caption)."""
     header = len(sheet.title_rows)
@@ -379,17 +406,18 @@ def part_blocks(sheet: Sheet, part: Part) -> list[Block]:
             part.bold_rows,
             totals=part.totals,
             inputs=sheet.inputs,
+            widths=tuple(widths),
         )
     ]
     row = header + len(part.frame) + 2
     for table in part.below:
         top = row + bool(table.title)
-        blocks.append(table_block(table, top, runs_on=True))
+        blocks.append(table_block(table, top, runs_on=runs_on, widths=widths))
         row = top + len(table.frame) + 2
     return blocks
 
 
-def table_block(table: Table, top: int, runs_on: bool) -> Block:
+def table_block(table: Table, top: int, runs_on: bool, widths: list[float]) -> Block:
     formats = column_formats(table.frame, table)
     first_total = len(table.frame) - table.totals
     return Block(
@@ -400,16 +428,57 @@ def table_block(table: Table, top: int, runs_on: bool) -> Block:
         table.bold_rows | frozenset(range(first_total, len(table.frame))),
         table.title,
         totals=table.totals,
+        widths=tuple(widths),
+    )
+
+
+def text_pixels(text: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Each text's width in Calibri 11, in pixels, estimated from its kinds of character:
+    lower-case letters and punctuation about 6, capitals and digits about 7.5, spaces 3."""
+    length = pc.fill_null(pc.utf8_length(text), 0).to_numpy(zero_copy_only=False)
+    wide = pc.fill_null(pc.count_substring_regex(text, r"[A-Z0-9]"), 0)
+    spaces = pc.fill_null(pc.count_substring(text, " "), 0)
+    return (
+        CHAR_PIXELS * length
+        + WIDE_EXTRA_PIXELS * wide.to_numpy(zero_copy_only=False)
+        - SPACE_SAVING_PIXELS * spaces.to_numpy(zero_copy_only=False)
+    )
+
+
+def row_lines(frame: pd.DataFrame, wraps: list[bool], widths: Sequence[float]) -> np.ndarray:
+    """Lines each row takes: its wrapped cells' text over their columns' line, and line feeds.
+    An estimate that errs long (a line loses a word's part to wrapping, capitals run wide), so
+    that a row set to it does not cut its text off."""
+    lines = np.ones(len(frame), dtype=np.int64)
+    for column, wrap, width in zip(frame.columns, wraps, widths, strict=False):
+        if wrap:
+            text = pa.array(frame[column], from_pandas=True).cast(pa.string())
+            line = (column_pixels(width) - INDENT_PIXELS) * WRAPPED_LINE_SHARE
+            breaks = pc.fill_null(pc.count_substring(text, "\n"), 0).to_numpy(zero_copy_only=False)
+            cells = np.ceil(text_pixels(text) / line).astype(np.int64) + breaks
+            lines = np.maximum(lines, cells)
+    return lines
+
+
+def header_lines(block: Block) -> int:
+    """Lines the header row takes: a label wraps within its column, beside its filter button."""
+    labels = [label(str(c)) for c in block.frame.columns] + [label(i.column) for i in block.inputs]
+    return max(
+        [1]
+        + [
+            len(textwrap.wrap(text, max(1, round((width - 1 - FILTER_BUTTON) / TEXT_WIDTH_FACTOR))))
+            for text, width in zip(labels, block.widths, strict=False)
+        ]
     )
 
 
 def sheet_layouts(sheet: Sheet) -> list[Layout]:
     """The worksheets a Sheet takes, laid out."""
     check_sheet(sheet)
-    widths = column_widths(sheet)
+    widths, runs_on = column_widths(sheet)
     layouts = []
     for part in sheet_parts(sheet):
-        blocks = part_blocks(sheet, part)
+        blocks = part_blocks(sheet, part, widths, runs_on)
         charts, anchors = placed_charts(sheet, part, blocks, widths)
         layouts.append(
             Layout(
@@ -419,7 +488,7 @@ def sheet_layouts(sheet: Sheet) -> list[Layout]:
                 title_rows=sheet.title_rows,
                 charts=charts,
                 anchors=anchors,
-                fit_width=fits_one_page_wide(widths, landscape=True),
+                fit_width=fits_one_page_wide(sum(map(column_pixels, widths)), landscape=True),
                 footer=sheet.footer,
                 protected=sheet.protected,
             )
@@ -508,15 +577,16 @@ def page_layout(page: Page) -> Layout:
                 1, int(characters * FONT_POINTS[TextStyle.BODY] / FONT_POINTS[item.style])
             )
             lines = sum(max(1, len(textwrap.wrap(p, per_line))) for p in item.text.split("\n"))
-            points = lines * LINE_POINTS[item.style] + PARAGRAPH_GAP_POINTS
+            points = lines * TEXT_LINE_POINTS[item.style] + PARAGRAPH_GAP_POINTS
             texts.append(TextRow(row, item, points))
             height += points * 4 / 3
             row += 1
         else:
             top = row + bool(item.title)
-            block = table_block(item, top, runs_on=False)
+            block = table_block(item, top, runs_on=False, widths=widths)
             blocks.append(block)
-            height += ROW_PIXELS * (top - row + 1 + sum(wrapped_lines(block, widths)) + 1)
+            lines = header_lines(block) + int(row_lines(block.frame, block.wraps, widths).sum())
+            height += ROW_PIXELS * (top - row + lines + 1)
             row = block.last_row + 1  # and a blank row
     width_scale = page_width / max(pixels, 1)
     fit_height = min(width_scale, page_height / max(height, 1)) >= MIN_SCALE
@@ -531,20 +601,6 @@ def page_layout(page: Page) -> Layout:
         fit_height=fit_height,
         footer=page.footer,
     )
-
-
-def wrapped_lines(block: Block, widths: list[float]) -> list[int]:
-    """Each row's lines, as its longest wrapped cell takes them (an estimate for fitting)."""
-    lines = np.ones(len(block.frame), dtype=np.int64)
-    for i, (column, wrap) in enumerate(zip(block.frame.columns, block.wraps, strict=True)):
-        if wrap:
-            length = pc.utf8_length(
-                pa.array(block.frame[column], from_pandas=True).cast(pa.string())
-            )
-            per_line = max(1.0, widths[i] / TEXT_WIDTH_FACTOR)
-            cells = np.ceil(pc.fill_null(length, 0).to_numpy(zero_copy_only=False) / per_line)
-            lines = np.maximum(lines, cells.astype(np.int64))
-    return [int(n) for n in lines]
 
 
 def label_cells(
@@ -578,7 +634,9 @@ def header_xml(block: Block, strings: SharedStrings) -> str:
         + [label(i.column) for i in block.inputs],
         strings,
     )
-    return f'{caption}<row r="{row}">{header}</row>'
+    lines = header_lines(block)
+    height = f' ht="{lines * LINE_POINTS}" customHeight="1"' if lines > 1 else ""
+    return f'{caption}<row r="{row}"{height}>{header}</row>'
 
 
 def block_rows(block: Block, strings: SharedStrings) -> Iterator[tuple[bytes, int]]:
@@ -608,7 +666,12 @@ def block_rows(block: Block, strings: SharedStrings) -> Iterator[tuple[bytes, in
             refs = pc.binary_join_element_wise(column_letter(c), rows, "")
             blank = pc.binary_join_element_wise('<c r="', refs, f'" s="{Styles.INPUT}"/>', "")
             columns.append(pc.if_else(open_rows, blank, pa.scalar(None, pa.string())))
-        yield rows_xml(rows, columns), cells
+        heights = (
+            row_height_attributes(row_lines(batch, block.wraps, block.widths))
+            if any(block.wraps)
+            else ""
+        )
+        yield rows_xml(rows, columns, heights), cells
 
 
 def quoted(sheet_name: str) -> str:

@@ -279,7 +279,7 @@ def chart_xml(chart: ChartPart) -> str:
     grouping = "stacked" if chart.stacked else "clustered"
     overlap = '<c:overlap val="100"/>' if chart.stacked else ""
     # Bars across list the first category at the top: the category axis runs from the maximum,
-    # and the value axis then crosses it at its maximum, the bottom.
+    # and the value axis crosses it at its maximum category, which is then at the bottom.
     across = chart.horizontal
     orientation = "maxMin" if across else "minMax"
     positions = ("l", "b") if across else ("b", "l")
@@ -295,13 +295,14 @@ def chart_xml(chart: ChartPart) -> str:
         f'<c:catAx><c:axId val="{cat_ax}"/><c:scaling><c:orientation val="{orientation}"/>'
         f'</c:scaling><c:delete val="0"/><c:axPos val="{positions[0]}"/>{axis_common}'
         f'<c:tickLblPos val="nextTo"/><c:crossAx val="{val_ax}"/>'
-        f'<c:crosses val="{"max" if across else "autoZero"}"/><c:auto val="1"/>'
+        '<c:crosses val="autoZero"/><c:auto val="1"/>'
         '<c:lblAlgn val="ctr"/><c:lblOffset val="100"/><c:noMultiLvlLbl val="0"/></c:catAx>'
         f'<c:valAx><c:axId val="{val_ax}"/><c:scaling><c:orientation val="minMax"/>'
         f'</c:scaling><c:delete val="0"/><c:axPos val="{positions[1]}"/><c:majorGridlines/>'
         f'<c:numFmt formatCode={quoteattr(chart.number_format)} sourceLinked="0"/>'
         f'{axis_common}<c:tickLblPos val="nextTo"/><c:crossAx val="{cat_ax}"/>'
-        '<c:crosses val="autoZero"/><c:crossBetween val="between"/></c:valAx></c:plotArea>'
+        f'<c:crosses val="{"max" if across else "autoZero"}"/><c:crossBetween val="between"/>'
+        "</c:valAx></c:plotArea>"
         '<c:legend><c:legendPos val="b"/><c:overlay val="0"/></c:legend>'
         '<c:plotVisOnly val="1"/><c:dispBlanksAs val="gap"/></c:chart></c:chartSpace>'
     )

@@ -42,6 +42,8 @@ ALIGNMENT = {
 }
 NUMBER_ALIGNMENT = '<alignment horizontal="right" vertical="top"{}/>'
 WRAP = ' wrapText="1"'
+LINE_POINTS = 15  # a line of 11-point text
+MAX_ROW_LINES = 27  # Excel's tallest row is 409 points
 # XML 1.0 cannot hold these characters, and a carriage return would be read back as a line
 # feed; Excel's own escape for them is _xHHHH_ (and _x005F_ escapes a literal "_xHHHH_").
 CONTROL_CLASS = r"\x00-\x08\x0B-\x1F\x{FFFE}\x{FFFF}"  # RE2 spelling of CONTROL_CHARACTERS
@@ -310,14 +312,17 @@ def decimal_text(values: pa.Array) -> pa.Array:
     return pc.replace_substring_regex(text, r"\.$", "")
 
 
-def rows_xml(rows: pa.Array, cells: Sequence[pa.Array]) -> bytes:
+def rows_xml(rows: pa.Array, cells: Sequence[pa.Array], heights: pa.Array | str = "") -> bytes:
     """`<row>` elements for the row numbers (text) and their cells, as UTF-8 bytes; a row
-    without a cell is left out, as XlsxWriter left it."""
+    without a cell is left out, as XlsxWriter left it. `heights` are each row's height
+    attributes (see row_height_attributes), or "" for rows of one line."""
     filled = reduce(pc.or_, (pc.is_valid(c) for c in cells))
     joined = pc.binary_join_element_wise(
         '<row r="',
         rows,
-        '">',
+        '"',
+        heights,
+        ">",
         *cells,
         "</row>",
         "",
@@ -327,6 +332,14 @@ def rows_xml(rows: pa.Array, cells: Sequence[pa.Array]) -> bytes:
     return "".join(joined.filter(filled).to_pylist()).encode()
 
 
+def row_height_attributes(lines: np.ndarray) -> pa.Array:
+    """A row's height for its lines of wrapped text, set (customHeight) where more than one:
+    readers that do not fit rows to wrapped text (LibreOffice) would cut the text off."""
+    points = pa.array(np.minimum(lines, MAX_ROW_LINES) * LINE_POINTS).cast(pa.string())
+    set_height = pc.binary_join_element_wise(' ht="', points, '" customHeight="1"', "")
+    return pc.if_else(pa.array(lines > 1), set_height, "")
+
+
 def row_numbers(first: int, count: int) -> pa.Array:
     """Excel row numbers (from 1) as text, starting at `first`."""
     return pa.array(np.arange(first, first + count, dtype=np.int64)).cast(pa.string())
@@ -334,10 +347,11 @@ def row_numbers(first: int, count: int) -> pa.Array:
 
 def footer_xml(footer: str) -> str:
     """<headerFooter>: `footer` at the left of every printed page's foot, the sheet's name in
-    the middle and "Page N of M" at the right (Excel's & codes; a literal & is doubled)."""
+    the middle and "Page N of M" at the right (Excel's & codes; a literal & is doubled, control
+    characters are left out, and the text is cut to what a footer holds)."""
     centre, right = "&C&A", "&RPage &P of &N"
     room = FOOTER_MAX - len(centre) - len(right) - len("&L")
-    text = "".join(c for c in footer if c not in CONTROL_CHARACTERS)
+    text = "".join(c for c in footer if c >= " " and c not in CONTROL_CHARACTERS)
     while len(text.replace("&", "&&")) > room:
         text = text[:-1]
     left = f"&L{text.replace('&', '&&')}" if text else ""
