@@ -1,12 +1,14 @@
-"""The report model's types (Format, Table, Sheet, Report), the sheet names, the columns
-that exist only in the workbooks and each column's Format."""
+"""The report model's types (Format, Table, Sheet, Page, Report and what a sheet may carry:
+charts, input columns, text), the sheet names, the columns that exist only in the workbooks,
+each column's Format and the words its header shows."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 import pandas as pd
 
+from schemas import columns as col
 from schemas.columns import (
     ALLOWABLE_AMOUNT,
     ALLOWABLE_UNITS,
@@ -52,20 +54,56 @@ class Format(Enum):
 
 @dataclass(frozen=True)
 class Table:
-    """A further table below a sheet's main one, after a blank row (e.g. Summary's counts)."""
+    """A further table below a sheet's main one, after a blank row (e.g. Summary's counts),
+    or a table on a Page. Its last `totals` rows are totals: bold, and left out of a chart."""
 
     frame: pd.DataFrame
     formats: Mapping[str, Format]
     title: str = ""
     bold_rows: frozenset[int] = frozenset()
+    totals: int = 0
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A native bar chart of one of the sheet's tables, drawn below the sheet's tables.
+
+    One category per row of the table (its totals left out) named by `category_column`, one
+    series per column of `value_columns`, named by that column's header. `table` is "" for the
+    sheet's main table, or the title of a table below it. `horizontal` draws bars across (long
+    category names stay readable), else columns up; `stacked` stacks the series in one bar.
+    """
+
+    title: str
+    table: str
+    category_column: str
+    value_columns: tuple[str, ...]
+    stacked: bool = True
+    horizontal: bool = True
+
+
+@dataclass(frozen=True)
+class Input:
+    """An empty column appended to a sheet's main table for the reader to fill in (a provider's
+    Response, Comment): shaded, unlocked, and with `choices` a drop-down list that accepts
+    nothing else. `width` in characters; 0 fits the header and the choices."""
+
+    column: str
+    choices: tuple[str, ...] = ()
+    width: int = 0
 
 
 @dataclass(frozen=True)
 class Sheet:
-    """One sheet: title lines, then the main table (header frozen, filterable), then `below`.
+    """One sheet: title lines, then the main table (header frozen, filterable), then `below`,
+    then the charts.
 
     `formats` maps a column to its Format (a column left out is TEXT); `bold_rows` are
-    positions in `frame` (totals).
+    positions in `frame`. The frame's last `totals` rows are totals: bold, and outside the
+    filter range, so that sorting or filtering never moves them. `inputs` are empty columns
+    appended to the main table. `footer` is printed at the foot of every page, beside the
+    sheet's name and "Page N of M" (say whose data and which month). A `protected` sheet can
+    be sorted and filtered, but only its inputs can be typed in.
     """
 
     name: str
@@ -74,9 +112,48 @@ class Sheet:
     title_rows: tuple[str, ...] = ()
     bold_rows: frozenset[int] = frozenset()
     below: tuple[Table, ...] = field(default=())
+    totals: int = 0
+    inputs: tuple[Input, ...] = ()
+    charts: tuple[Chart, ...] = ()
+    footer: str = ""
+    protected: bool = False
 
 
-Report = tuple[Sheet, ...]
+class TextStyle(Enum):
+    """How a Page's text is set."""
+
+    TITLE = "title"
+    HEADING = "heading"
+    BODY = "body"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A paragraph of a Page: wraps across the page's width."""
+
+    text: str
+    style: TextStyle = TextStyle.BODY
+
+
+@dataclass(frozen=True)
+class Page:
+    """A sheet laid out as a printed page (a provider's Notice): paragraphs that wrap across the
+    page's width and small tables between them, printed on one page when it fits with no text
+    under 8 pt. Portrait unless `landscape`; `footer` as a Sheet's."""
+
+    name: str
+    blocks: tuple[Text | Table, ...]
+    footer: str = ""
+    landscape: bool = False
+
+
+Report = tuple[Sheet | Page, ...]
+
+
+def with_footer(report: Report, footer: str) -> Report:
+    """Every sheet of the report with `footer` printed on each of its pages."""
+    return tuple(replace(sheet, footer=footer) for sheet in report)
+
 
 SUMMARY = "Summary"
 EXCEPTIONS = "Exceptions"
@@ -101,6 +178,9 @@ WARNINGS_COUNT = "warnings"
 SETTING = "setting"
 VALUE = "value"
 NOTE_COLUMN = "note"
+# A provider's answer on its Recoupments sheet (v2 §5.1): Input columns with these names.
+RESPONSE, COMMENT = "response", "comment"
+RESPONSES = ("Agree", "Disagree", "Documentation attached")
 TOTAL = "TOTAL"
 YES, NO = "yes", "no"
 
@@ -148,3 +228,82 @@ FORMATS: dict[str, Format] = {
 def formats_of(frame: pd.DataFrame) -> dict[str, Format]:
     """Each column's Format, TEXT unless FORMATS names it."""
     return {c: FORMATS.get(c, Format.TEXT) for c in frame.columns}
+
+
+# The words a workbook's header shows for each column (SPEC v2 §5.1): the frames and the
+# parquet files keep the snake_case names. A column missing here shows its name.
+LABELS: dict[str, str] = {
+    col.SOURCE_FILE: "Source file",
+    col.SOURCE_ROW: "Source row",
+    col.SERVICE_ID: "Service ID",
+    col.PROVIDER_ID: "Provider",
+    col.CLIENT_ID: "Client",
+    col.STAFF_ID: "Staff",
+    col.SERVICE_DATE: "Service date",
+    col.ACTIVITY: "Activity",
+    col.MINUTES: "Minutes",
+    col.CLIENT_SPECIFIC: "Client-specific",
+    col.EXTERNAL_PARTICIPANTS: "External participants",
+    col.NOTE: "Note",
+    col.CLAIM_ID: "Claim ID",
+    col.UNITS_CLAIMED: "Units claimed",
+    col.UNIT_RATE: "Unit rate ($)",
+    col.COLUMN: "Column",
+    col.VALUE: "Value",
+    col.ERROR: "Error",
+    col.DUPLICATE: "Duplicate",
+    col.ELIGIBLE: "Eligible",
+    col.REASONS: "Reason codes",
+    col.DOCUMENTED_MINUTES: "Minutes documented",
+    col.COUNTABLE_MINUTES: "Minutes countable",
+    col.CLAIMED_UNITS: "Units claimed",
+    col.ALLOWABLE_UNITS: "Units allowable",
+    col.VARIANCE_UNITS: "Units claimed less allowable",
+    col.STATUS: "Status",
+    col.CLAIMED_AMOUNT: "Claimed ($)",
+    col.ALLOWABLE_AMOUNT: "Allowable ($)",
+    col.DISALLOWED_AMOUNT: "Disallowed ($)",
+    col.DOCUMENTATION_UNITS: "Units documented",
+    col.PAYABLE_AMOUNT: "Payable ($)",
+    col.DISALLOWED_UNITS_DOCUMENTATION: "Units disallowed: documentation",
+    col.DISALLOWED_UNITS_RULES: "Units disallowed: rules",
+    col.DISALLOWED_AMOUNT_DOCUMENTATION: "Disallowed for documentation ($)",
+    col.DISALLOWED_AMOUNT_RULES: "Disallowed under the rules ($)",
+    col.UNCLAIMED_AMOUNT: "Unclaimed ($)",
+    col.REVIEW: "Review flags",
+    col.PAYABLE_UNITS: "Units payable",
+    col.START_TIME: "Start time",
+    col.END_TIME: "End time",
+    col.PROVIDER_NAME: "Provider name",
+    col.RATE_SOURCE: "Rate from",
+    col.REVIEW_KIND: "Kind",
+    col.WARNING_CODE: "Code",
+    col.DETAIL: "Detail",
+    CLIENT_DAYS_COUNT: "Client-days",
+    SERVICE_LINES_COUNT: "Service lines",
+    DISALLOWED_UNITS: "Units disallowed",
+    AMOUNT_AT_STAKE: "At stake ($)",
+    KIND: "Kind",
+    DESCRIPTION: "Description",
+    GUIDELINE: "Guideline",
+    WARNINGS_COUNT: "Warnings",
+    SETTING: "Setting",
+    RESPONSE: "Response",
+    COMMENT: "Comment",
+    **dict(
+        zip(
+            FILE_COLUMNS,
+            (
+                "File", "Kind", "Rows read", "Rows accepted", "Rows rejected", "Rejected whole",
+                "Encoding", "Delimiter", "Sheet", "Header row", "Extra columns", "Column map",
+                "SHA-256",
+            ),
+            strict=True,
+        )
+    ),
+}
+
+
+def label(column: str) -> str:
+    """The header a workbook shows for a column."""
+    return LABELS.get(column, column)

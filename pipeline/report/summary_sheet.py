@@ -163,6 +163,6 @@ def summary_sheet(
         providers,
         formats_of(providers),
         title_rows=(title,),
-        bold_rows=frozenset({len(providers) - 1}),
         below=below,
+        totals=1,
     )

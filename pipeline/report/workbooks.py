@@ -18,6 +18,7 @@ from pipeline.report.model import (
     Report,
     Sheet,
     Table,
+    with_footer,
 )
 from pipeline.report.sheets import (
     detail_sheets,
@@ -67,7 +68,7 @@ def workbook(
         days, lines, detail, result.month, result.config.workbook_detail_rows
     )
     title = f"Case Management billing reconciliation {result.month}: {scope}"
-    return (
+    report = (
         summary_sheet(days, lines, warnings, title),
         exceptions_sheet(days, warnings),
         client_days_sheet,
@@ -80,6 +81,8 @@ def workbook(
             tuple(p for p in result.providers_without_rate if p in set(days[PROVIDER_ID])),
         ),
     )
+    # Every printed page says whose data it is and which month.
+    return with_footer(report, f"{scope[:1].upper()}{scope[1:]}, billing month {result.month}")
 
 
 def warning_rows(review: pd.DataFrame) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from pipeline.report.workbooks import (
     SHEET_NAMES,
     SUMMARY,
     Format,
+    Report,
     Sheet,
     funder_report,
     provider_report,
@@ -44,8 +45,10 @@ GOLDEN = Path(__file__).parent / "golden"
 MONEY_FORMAT = '"$"#,##0.00'
 
 
-def sheet(report: tuple[Sheet, ...], name: str) -> Sheet:
-    return next(s for s in report if s.name == name)
+def sheet(report: Report, name: str) -> Sheet:
+    found = next(s for s in report if s.name == name)
+    assert isinstance(found, Sheet)
+    return found
 
 
 def amounts(values: pd.Series) -> list[Decimal | None]:
@@ -87,7 +90,7 @@ def test_summary_has_one_row_per_provider_and_an_exact_bold_total() -> None:
     assert amounts(frame["claimed_amount"]) == [None, d("171.88"), d("60.00"), d("231.88")]
     assert amounts(frame["allowable_amount"]) == [None, d("93.75"), d("135.00"), d("228.75")]
     assert amounts(frame["disallowed_amount"]) == [None, d("78.13"), d("0.00"), d("78.13")]
-    assert summary.bold_rows == frozenset({3})
+    assert summary.totals == 1
     assert summary.formats["claimed_amount"] is Format.MONEY
     assert summary.title_rows == ("Case Management billing reconciliation 2026-10: all providers",)
 
@@ -246,7 +249,8 @@ def test_cells_are_typed_formatted_and_never_formulas(funder_book: Path) -> None
 def test_total_row_is_bold_and_equals_the_exact_sum_of_provider_rows(funder_book: Path) -> None:
     book = openpyxl.load_workbook(funder_book)
     summary = book[SUMMARY]
-    assert summary.freeze_panes == "A3" and summary.auto_filter.ref == "A2:I6"
+    # TOTAL (row 6) is outside the filter range, so sorting or filtering never moves it.
+    assert summary.freeze_panes == "A3" and summary.auto_filter.ref == "A2:I5"
     assert [c.value for c in summary["A"][2:6]] == [NO_RATE, "P1", "P2", "TOTAL"]
     for column in "GHI":
         providers = sum(Decimal(str(c.value or 0)) for c in summary[column][2:5])
@@ -268,7 +272,7 @@ def test_a_long_sheet_continues_on_numbered_sheets(
     ids = [c.value for n in parts for c in book[n]["C"][1:]]
     assert ids == ["S1", "S2", "S3", "S4", "S5", "S5", "S6", "S7", "S8"]
     for name in parts:
-        assert book[name]["A1"].value == "source_file" and book[name].freeze_panes == "A2"
+        assert book[name]["A1"].value == "Source file" and book[name].freeze_panes == "A2"
         assert book[name].max_row <= 5
     book.close()
 
@@ -357,8 +361,9 @@ def test_writing_in_small_batches_gives_the_same_workbook(
 
 def test_text_is_escaped_for_xml_and_never_a_formula(tmp_path: Path) -> None:
     texts = ["<&>\"'", "=SUM(A1)", "+1", "-2", "@x", "\tT", " lead", "trail ", "a\nb", "é 😀"]
-    # XML cannot hold these; Excel's _xHHHH_ escape carries them (and escapes a literal one).
-    excel_escaped = {"a\x01b": "a_x0001_b", "\rcr": "_x000D_cr", "_x0041_": "_x005F_x0041_"}
+    # XML cannot hold these; Excel's _xHHHH_ escape carries them (and escapes a literal one,
+    # whose _x005F_ openpyxl undoes in shared strings, while it leaves the others escaped).
+    excel_escaped = {"a\x01b": "a_x0001_b", "\rcr": "_x000D_cr", "_x0041_": "_x0041_"}
     frame = pd.DataFrame({"note": pd.Series([*texts, *excel_escaped], dtype="str")})
     path = tmp_path / "text.xlsx"
     write_workbook((Sheet("Notes", frame, {}),), path)

@@ -112,6 +112,21 @@ def absolute(ref: str) -> str:
     return ":".join(CELL_REF.sub(r"$\1$\2", end) for end in ref.split(":"))
 
 
+def excel_texts(path: Path, sheet: str) -> dict[tuple[int, int], str]:
+    """Each text cell of a sheet, (row, column) from 0, as Excel reads its shared string."""
+    shared = [
+        unescaped("".join(si.itertext()))
+        for si in xml_parts(path)["xl/sharedStrings.xml"].iter(f"{MAIN}si")
+    ]
+    texts = {}
+    for row, _, c in cells_of(sheet_parts(path)[sheet]):
+        match = CELL_REF.fullmatch(c.get("r", ""))
+        value = c.find(f"{MAIN}v")
+        if c.get("t") == "s" and match and value is not None:
+            texts[row - 1, column_number(match[1]) - 1] = shared[int(value.text or "")]
+    return texts
+
+
 def in_schema_order(children: list[str], order: tuple[str, ...]) -> bool:
     """Each child is one the schema lists, and they come in its order."""
     return all(c in order for c in children) and [order.index(c) for c in children] == sorted(
@@ -147,6 +162,10 @@ def check_structure(path: Path) -> None:
         o.get("PartName") for o in parts["[Content_Types].xml"].iter(f"{CONTENT_TYPES}Override")
     }
     assert overrides == {f"/{n}" for n in parts if not n.endswith((".rels", "Types].xml"))}
+    shared = parts["xl/sharedStrings.xml"]
+    unique = len(shared.findall(f"{MAIN}si"))
+    assert int(shared.get("uniqueCount", "-1")) == unique
+    references = 0
     for name, worksheet in sheet_parts(path).items():
         assert in_schema_order([local(e.tag) for e in worksheet], WORKSHEET_ORDER), name
         row_numbers = [int(r.get("r", "0")) for r in worksheet.iter(f"{MAIN}row")]
@@ -161,8 +180,9 @@ def check_structure(path: Path) -> None:
             last[row_number] = column
             assert 0 <= int(c.get("s", "0")) < xf_count
             value = c.find(f"{MAIN}v")
-            if c.get("t") == "inlineStr":
-                assert value is None and c.find(f"{MAIN}is/{MAIN}t") is not None
+            if c.get("t") == "s":
+                assert value is not None and 0 <= int(value.text or "") < unique
+                references += 1
             elif value is not None:
                 assert c.get("t") is None and XSD_DOUBLE.fullmatch(value.text or ""), value.text
         dimension = worksheet.find(f"{MAIN}dimension")
@@ -170,6 +190,7 @@ def check_structure(path: Path) -> None:
         end = CELL_REF.fullmatch(dimension.get("ref", "").split(":")[-1])
         assert end and int(end[2]) >= max(row_numbers, default=1)
         assert column_number(end[1]) >= max(last.values(), default=1)
+    assert int(shared.get("count", "-1")) == references
 
 
 # Random frames read back
@@ -225,11 +246,8 @@ def test_random_frames_read_back_exactly_with_their_types(sheet: Sheet) -> None:
         check_structure(path)
         with zipfile.ZipFile(path) as book:
             size = book.getinfo("xl/worksheets/sheet1.xml").file_size
-        part = xlsx.sheet_parts(sheet)[0]
-        bound = xlsx.xml_bytes_bound(
-            sheet, xlsx.part_blocks(sheet, part), xlsx.column_widths(sheet)
-        )
-        assert size <= bound
+        assert size <= xlsx.xml_bytes_bound(xlsx.sheet_layouts(sheet)[0])
+        texts = excel_texts(path, sheet.name)
         book = openpyxl.load_workbook(path)
         ws = book[sheet.name]
         grid = [list(row) for row in ws.iter_rows(min_row=1, max_row=ws.max_row)]
@@ -240,7 +258,7 @@ def test_random_frames_read_back_exactly_with_their_types(sheet: Sheet) -> None:
         cell = values.get((r, c))
         if cell is None or cell.value is None:
             return None
-        value = unescaped(cell.value) if cell.data_type == "s" else cell.value
+        value = texts[r, c] if cell.data_type == "s" else cell.value
         return value, cell.data_type
 
     for r, title in enumerate(sheet.title_rows):
@@ -299,6 +317,9 @@ def test_every_part_is_well_formed_and_in_the_order_excel_checks(tmp_path: Path)
         "xl/workbook.xml",
         "xl/_rels/workbook.xml.rels",
         "xl/styles.xml",
+        "xl/theme/theme1.xml",
+        "docProps/app.xml",
+        "xl/sharedStrings.xml",
         *(f"xl/worksheets/sheet{i}.xml" for i in range(1, 10)),
     }
     # As XlsxWriter wrote them: every format custom (from id 164), built-in look-alikes too.
@@ -351,10 +372,10 @@ def test_defined_names_give_each_sheet_its_filter_and_print_titles(tmp_path: Pat
 def test_edge_white_space_is_kept_by_xml_space(tmp_path: Path) -> None:
     path = tmp_path / "book.xlsx"
     write_workbook((Sheet("Notes", notes_frame(), {"n": Format.INTEGER}),), path)
-    worksheet = sheet_parts(path)["Notes"]
-    kept = {"".join(t.itertext()): t.get(XML_SPACE) for t in worksheet.iter(f"{MAIN}t")}
+    shared = xml_parts(path)["xl/sharedStrings.xml"]
+    kept = {"".join(t.itertext()): t.get(XML_SPACE) for t in shared.iter(f"{MAIN}t")}
     assert kept == {
-        "note": None,
+        "Note": None,
         "n": None,
         " lead": "preserve",
         "trail ": "preserve",
@@ -371,7 +392,7 @@ def test_calamine_reads_every_tricky_text_as_written(tmp_path: Path) -> None:
     path = tmp_path / "tricky.xlsx"
     write_workbook((Sheet("Notes", frame, {}),), path)
     back = pd.read_excel(path, sheet_name="Notes", engine="calamine", dtype=str)
-    assert back["note"].tolist() == tricky
+    assert back["Note"].tolist() == tricky
 
 
 # Text Excel cannot hold as it is
@@ -525,20 +546,23 @@ def test_a_split_sheet_numbers_each_parts_rows_from_its_top(
     assert numbers == list(range(14))
     assert [c.font.b for c in book["Long one (2)"]["A"][2:]] == [False, True, *[False] * 4]
     assert [c.value for c in book["Long one (4)"]["A"]] == [
-        "Title", "n", None, "Counts", "code", "A", "B"
+        "Title", "n", None, "Counts", "Code", "A", "B"
     ]
     book.close()
 
 
-def test_zip64_is_used_for_a_sheet_that_passes_the_limit_and_no_other(
+def test_zip64_is_used_for_a_part_that_passes_the_limit_and_no_other(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     limit = 20_000  # the real one is 2 GiB; zipfile and the writer both read it at write time
     monkeypatch.setattr(zipfile, "ZIP64_LIMIT", limit)
     monkeypatch.setattr(xlsx, "ZIP64_BYTES", int(limit / 1.05))
-    big = Sheet("Big", pd.DataFrame({"t": pd.Series(["x" * 50] * 1_000, dtype="str")}), {})
+    # A thousand distinct texts: the sheet's cells and the shared strings both pass the limit.
+    texts = [f"{i:04d}" + "x" * 46 for i in range(1_000)]
+    big = Sheet("Big", pd.DataFrame({"t": pd.Series(texts, dtype="str")}), {})
     path = tmp_path / "zip64.xlsx"
     write_workbook((big, Sheet("Small", notes_frame(), {})), path)
+    large = {"xl/worksheets/sheet1.xml", "xl/sharedStrings.xml"}
     with zipfile.ZipFile(path) as book:
         infos = {i.filename: i for i in book.infolist()}
         raw = path.read_bytes()
@@ -546,13 +570,13 @@ def test_zip64_is_used_for_a_sheet_that_passes_the_limit_and_no_other(
         for name, info in infos.items():
             name_length, extra_length = struct.unpack_from("<HH", raw, info.header_offset + 26)
             local_extra[name] = extra_length
-        assert infos["xl/worksheets/sheet1.xml"].file_size > limit
+        assert all(infos[name].file_size > limit for name in large)
         zip64 = {n for n, i in infos.items() if i.extra[:2] == b"\x01\x00"}
-        assert zip64 == {"xl/worksheets/sheet1.xml"}
-        assert {n for n, e in local_extra.items() if e} == {"xl/worksheets/sheet1.xml"}
+        assert zip64 == large
+        assert {n for n, e in local_extra.items() if e} == large
         assert book.testzip() is None
     ws = openpyxl.load_workbook(path)["Big"]
-    assert ws.max_row == 1_001 and ws["A1001"].value == "x" * 50
+    assert ws.max_row == 1_001 and ws["A1001"].value == texts[-1]
 
 
 def test_the_same_report_gives_the_same_bytes(
