@@ -126,7 +126,7 @@ def settings(month: str, out: Path, has_authorizations: bool) -> dict[str, str]:
         "nearest": str(config["rounding"] == "nearest").lower(),
         "followup_days": str(int(config["research_followup_days"])),
         "staff_day_limit": str(int(config["staff_day_limit_minutes"])),
-        "default_rate": f"CAST({quoted(rate)} AS DECIMAL(18, 6))" if rate else "CAST(NULL AS DECIMAL(18, 6))",
+        "default_rate": f"CAST({quoted(rate) if rate else 'NULL'} AS DECIMAL(18, 6))",
         "has_authorizations": str(has_authorizations).lower(),
         "activity_aliases": alias_map if aliases else "CAST(MAP {} AS MAP(VARCHAR, VARCHAR))",
         "out_dir": quoted(str(out)),

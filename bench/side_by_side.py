@@ -21,8 +21,11 @@ PAIRS = 3
 class Timed(Protocol):
     """What bench.run's `measured` reports of one process."""
 
-    wall_s: float
-    cpu_s: float
+    @property
+    def wall_s(self) -> float: ...
+
+    @property
+    def cpu_s(self) -> float: ...
 
 
 @dataclass(frozen=True)
