@@ -1,7 +1,8 @@
 """`make bench`: time the pipeline at funder scale and check it against the targets.
 
 Each size runs in fresh processes (so peak RSS is per run): the stage-timed full run, the
-`reconcile run --formats parquet` command as a whole, and the pyarrow.csv floor.
+`reconcile run --formats parquet` command as a whole, the pyarrow.csv floor, and that command
+side by side with its DuckDB peer (bench/side_by_side.py).
 Results are printed and written to reports/bench/bench.json.
 """
 
@@ -18,6 +19,8 @@ from pathlib import Path
 from time import perf_counter
 from typing import Any
 
+from bench import side_by_side
+
 ROOT = Path(__file__).resolve().parent.parent
 MONTH = "2026-10"
 SEED = 20261001
@@ -29,13 +32,15 @@ SAMPLE_S = 0.05
 
 @dataclass(frozen=True)
 class Measured:
-    """One child process: its wall time (from spawn to exit), peak RSS, exit code, stdout.
+    """One child process: its wall time (from spawn to exit), CPU time (user + system, its own and
+    its waited-for children's), peak RSS, exit code, stdout.
 
     `peak_tree_pss_bytes` is the most memory its whole process tree (workbook workers included)
     held at once, as the sum of each process's proportional share (PSS, sampled).
     """
 
     wall_s: float
+    cpu_s: float
     peak_rss_bytes: int
     peak_tree_pss_bytes: int
     exit_code: int
@@ -90,6 +95,8 @@ TARGETS = (
            "full_peak_tree_pss_gib", 2.5, "GiB"),
     Target("1M lines, full run peak RSS of the main process", 1_000_000, "full_peak_rss_gib",
            2.5, "GiB"),
+    Target("1M lines, --formats parquet / DuckDB peer, median of pairs (issue 12)", 1_000_000,
+           "parquet_over_duckdb", 0.75, "x"),
 )
 
 
@@ -111,7 +118,12 @@ def measured(command: list[str]) -> Measured:
             raise SystemExit(f"{' '.join(command)} failed:\n{err.read().decode()[-3000:]}")
         # Linux reports ru_maxrss in KiB.
         return Measured(
-            wall, usage.ru_maxrss * 1024, sampler.peak, child.returncode, out.read().decode()
+            wall,
+            usage.ru_utime + usage.ru_stime,
+            usage.ru_maxrss * 1024,
+            sampler.peak,
+            child.returncode,
+            out.read().decode(),
         )
 
 
@@ -128,8 +140,8 @@ def month_folder(data_root: Path, lines: int, seed: int) -> tuple[Path, float]:
     return folder, perf_counter() - start
 
 
-def size_results(folder: Path, out_root: Path, lines: int) -> dict[str, Any]:
-    """Stage times, whole-command times, RSS and the floor for one size."""
+def size_results(folder: Path, out_root: Path, lines: int, pairs: int) -> dict[str, Any]:
+    """Stage times, whole-command times, RSS, the floor and the DuckDB peer for one size."""
     python = sys.executable
     out = out_root / str(lines)
     full = measured([python, "-m", "bench.stages", "--data", str(folder), "--month", MONTH,
@@ -139,6 +151,11 @@ def size_results(folder: Path, out_root: Path, lines: int) -> dict[str, Any]:
                     "--out", str(out / "parquet"), "--formats", "parquet", "--quiet"])
     csvs = sorted(str(p) for p in folder.glob("*.csv"))
     floor = json.loads(measured([python, "-m", "bench.floor", *csvs]).stdout)
+    peer: dict[str, Any] = {}
+    if side_by_side.duckdb_missing() is None and pairs > 0:
+        peer = side_by_side.summary(
+            side_by_side.pairs(measured, folder, MONTH, out / "side_by_side", pairs)
+        )
     workbooks_s = stages["stages"].get("workbooks", 0.0)
     cells = stages["workbook_cells"]
     return {
@@ -157,7 +174,11 @@ def size_results(folder: Path, out_root: Path, lines: int) -> dict[str, Any]:
         "load_over_floor": stages["stages"]["load"] / floor["read_s"],
         "load_validate_over_floor": (stages["stages"]["load"] + stages["stages"]["validate"])
         / floor["read_s"],
+        **({"side_by_side": peer, "parquet_over_duckdb": peer["median_ratio"]} if peer else {}),
     }
+
+
+PEER_TARGET = next(t.limit for t in TARGETS if t.metric == "parquet_over_duckdb")
 
 
 def verdicts(results: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -171,7 +192,7 @@ def verdicts(results: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
             "pass": results[t.size][t.metric] < t.limit,
         }
         for t in TARGETS
-        if t.size in results
+        if t.metric in results.get(t.size, {})
     ]
 
 
@@ -190,6 +211,8 @@ def printed_size(lines: int, r: dict[str, Any]) -> str:
         f"  floor: pyarrow.csv reads the CSVs in {r['floor_pyarrow_csv_read_s']:.2f}s; "
         f"load is {r['load_over_floor']:.1f}x that, load+validate "
         f"{r['load_validate_over_floor']:.1f}x"
+        + (f"\n{side_by_side.printed(r['side_by_side'], PEER_TARGET)}" if "side_by_side" in r
+           else f"\n  side by side: not measured, {side_by_side.duckdb_missing() or 'no pairs'}")
     )
 
 
@@ -201,12 +224,16 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=ROOT / "temp" / "bench",
                         help="cache folder of generated months")
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "bench")
+    parser.add_argument("--pairs", type=int, default=side_by_side.PAIRS,
+                        help="runs of the pipeline and its DuckDB peer, in alternation")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     results: dict[int, dict[str, Any]] = {}
     for lines in sizes:
         folder, generated_s = month_folder(args.data, lines, args.seed)
-        results[lines] = {"generate_s": generated_s, **size_results(folder, args.out, lines)}
+        results[lines] = {
+            "generate_s": generated_s, **size_results(folder, args.out, lines, args.pairs)
+        }
         print(printed_size(lines, results[lines]), flush=True)  # noqa: T201
     checks = verdicts(results)
     for c in checks:
