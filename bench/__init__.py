@@ -1,1 +1,2 @@
-"""`make bench`: the benchmark, its stages, the pyarrow floor and the DuckDB peer."""
+"""`make bench`: the speed and memory targets (run.py, stages.py, the pyarrow floor), the DuckDB
+peer (duckdb_peer.py), and the hostile inputs (hostile.py)."""

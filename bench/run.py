@@ -250,6 +250,9 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(f"written to {args.out / 'bench.json'}")  # noqa: T201
+    from bench.hostile import main as hostile_inputs  # issue 11: reading hostile inputs
+
+    hostile_inputs(["--out", str(args.out)])
 
 
 if __name__ == "__main__":

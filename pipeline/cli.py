@@ -1,6 +1,7 @@
 """The `reconcile` command: thin typer commands over the pipeline; errors caught once, here."""
 
 import os
+import signal
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -250,7 +251,18 @@ def sample(
 
 
 INTERRUPTED = 130  # the shell's code for a run stopped by Ctrl-C
+TERMINATED = 143  # and for one stopped by SIGTERM (kill, a service manager, a CI timeout)
 PROGRAM = "reconcile"  # also under `python -m pipeline`, so help and errors name one command
+
+
+class Terminated(BaseException):
+    """SIGTERM, met as Ctrl-C is: the run unwinds (workers stopped, the staging folder removed)
+    and says one line, where dying at once would orphan the workers mid-write. Not a
+    KeyboardInterrupt, which typer would turn into exit 130."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def usage_error(err: typer.TyperException) -> int:
@@ -268,6 +280,7 @@ def usage_error(err: typer.TyperException) -> int:
 
 def main() -> None:
     """Entry point: run the app; any error is one line on stderr and its exit code."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         code = app(standalone_mode=False, prog_name=PROGRAM)
     except typer.TyperException as err:
@@ -275,6 +288,8 @@ def main() -> None:
     except PipelineError as err:
         typer.echo(f"error: {err}", err=True)
         sys.exit(err.exit_code)
+    except Terminated:
+        code = TERMINATED
     except KeyboardInterrupt:
         code = INTERRUPTED
     except Exception as err:  # noqa: BLE001 — a traceback shown to a user is a bug
@@ -285,6 +300,6 @@ def main() -> None:
             err=True,
         )
         sys.exit(3)
-    if code == INTERRUPTED:
-        typer.echo("interrupted", err=True)
+    if code in (INTERRUPTED, TERMINATED):
+        typer.echo("interrupted" if code == INTERRUPTED else "terminated", err=True)
     sys.exit(code if isinstance(code, int) else 0)

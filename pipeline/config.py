@@ -42,6 +42,31 @@ COLUMN_MAP_TARGETS = tuple(
     )
 )
 COLUMN_MAP_KEYS = ("name", "files", "sheet", "columns")
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one input file may hold: past these it is rejected (a row or the whole file) before
+    it can take unbounded memory or time. README "Resource contract" says what they buy."""
+
+    # Characters in one cell: Excel's own limit. A longer CSV field rejects its row; a longer
+    # workbook cell, which no spreadsheet program writes, the whole workbook.
+    cell_chars: int = 32_767
+    # XML a workbook may unpack to, in MiB: every part read (the sheet, its shared strings, the
+    # styles...) together, so that neither one part nor a thousand parts can pass it.
+    xlsx_xml_mib: int = 128
+    # Cells and rows one sheet may hold, counting only those written, not the empty range
+    # between them; the shared strings are held to the same count.
+    sheet_cells: int = 2_000_000
+    # Columns read from a row (a grid costs time per column): a CSV record's fields past it are
+    # kept as one more cell, so that its row is rejected as longer than the header; a sheet
+    # with cells in more columns is rejected.
+    columns: int = 1_024
+
+    @property
+    def xlsx_xml_bytes(self) -> int:
+        return self.xlsx_xml_mib * MIB
 
 
 @dataclass(frozen=True)
@@ -79,6 +104,7 @@ class Config:
     review: Review = field(default_factory=Review)
     activity_aliases: dict[str, str] = field(default_factory=dict)
     column_maps: tuple[ColumnMap, ...] = ()
+    limits: Limits = field(default_factory=Limits)
     source: str = "default"
 
     def column_map_for(self, file_name: str) -> ColumnMap | None:
@@ -235,6 +261,18 @@ def _review(raw: Any, base: Review, where: str) -> Review:
         phrases={flag: merged[flag] for flag in screened if flag in merged},
     )
 
+def _limits(raw: Any, base: Limits, where: str) -> Limits:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: limits must be a [limits] table")
+    names = list(Limits.__dataclass_fields__)
+    unknown = sorted(set(raw) - set(names))
+    if unknown:
+        raise ConfigError(
+            f"{where}: limits: unknown setting {unknown[0]!r}; the limits are {', '.join(names)}"
+        )
+    given = {k: _int(raw, k, getattr(base, k), 1, f"{where}: limits") for k in raw}
+    return replace(base, **given)
+
 
 def _from_dict(raw: dict[str, Any], base: Config, where: str) -> Config:
     settings = [f for f in Config.__dataclass_fields__ if f != "source"]
@@ -271,13 +309,16 @@ def _from_dict(raw: dict[str, Any], base: Config, where: str) -> Config:
             **_aliases(raw.get("activity_aliases", {}), where),
         },
         column_maps=_column_maps(raw.get("column_maps", []), where) + base.column_maps,
+        limits=_limits(raw.get("limits", {}), base.limits, where),
         source=where,
     )
 
 
 def _parse(text: str, where: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(text)
+        # A float setting (default_unit_rate = 2.01) is read as the decimal written, never as
+        # a binary float that would round it.
+        return tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{where}: not valid TOML ({err})") from None
 

@@ -19,6 +19,7 @@ class ClaimsModel(SourcedModel):
 
     @pa.check(UNITS_CLAIMED)
     def in_quarter_units(cls, units: Series[np.float64]) -> Series[bool]:
-        """Claims come in 15-minute sub-units: a quarter of a unit each."""
+        """Claims come in 15-minute sub-units: a quarter of a unit each. The text is held to
+        it exactly first (parse.quarter_units): as a float, 0.25000000000000001 is 0.25."""
         increments = units * INCREMENTS_PER_UNIT
         return increments == np.floor(increments)

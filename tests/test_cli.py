@@ -360,7 +360,7 @@ TARGETS = ", ".join(COLUMN_MAP_TARGETS)
             "min_minute = 20\n",
             "unknown setting 'min_minute'; the settings are min_minutes, rounding, "
             "research_followup_days, staff_day_limit_minutes, default_unit_rate, "
-            "workbook_detail_rows, response_days, review, activity_aliases, column_maps",
+            "workbook_detail_rows, response_days, review, activity_aliases, column_maps, limits",
         ),
     ],
     ids=[

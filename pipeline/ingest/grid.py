@@ -38,7 +38,9 @@ def no_bad_cells() -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Grid:
-    """Row i of `cells` is spreadsheet row i + 1; columns are 0, 1, 2, ... (str dtype).
+    """The row labelled i in `cells` is spreadsheet row i + 1; columns are 0, 1, 2, ... (str
+    dtype). Rows that hold nothing at all may be left out (blank CSV lines, the empty rows
+    between a workbook's far-apart cells), so a row's label, not its position, is its number.
 
     A cell is "" when empty and NA only where a CSV record has fewer fields than the widest one.
     """
@@ -47,6 +49,10 @@ class Grid:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
-    # Cells that read as empty but hold no real value (BAD_CELL_DTYPES): a formula never
-    # calculated, an Excel error. VALUE is what the cell shows in Excel, ERROR says why.
+    # Cells that hold no usable value (BAD_CELL_DTYPES): a formula never calculated, an Excel
+    # error, a CSV field too long for a cell. VALUE is what the cell shows, ERROR says why.
+    # ROW is the row's label; COL its column in `cells`.
     bad_cells: pd.DataFrame = field(default_factory=no_bad_cells)
+    # CSV: the fields of each record longer than the columns read, by row label (its fields past
+    # them are one cell in the grid); None when no record is.
+    widths: pd.Series | None = None

@@ -11,7 +11,7 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from pipeline.config import ColumnMap
+from pipeline.config import ColumnMap, Limits
 from pipeline.errors import InputError
 from pipeline.ingest.csv_grid import csv_grid
 from pipeline.ingest.grid import COL, ROW, Grid, UnreadableFileError, cannot_read, empty_frame
@@ -133,15 +133,21 @@ def run_names(headers: pd.Series, column_map: ColumnMap | None) -> pd.Series:
     return names.replace(dict(zip(keys, renames, strict=True)))
 
 
-def _grid(path: Path, data: bytes, layout: Layout, column_map: ColumnMap | None) -> Grid:
+def _grid(
+    path: Path, data: bytes, layout: Layout, column_map: ColumnMap | None, limits: Limits
+) -> Grid:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise cannot_read("its name does not end in .csv or .xlsx")
     if not data:
         raise cannot_read("it is empty (0 bytes)")
     if suffix == CSV_SUFFIX:
-        return csv_grid(data, lambda texts: run_names(texts, column_map).isin(layout.columns))
-    return xlsx_grid(data, column_map.sheet if column_map else None)
+
+        def recognised(texts: pd.Series) -> pd.Series:
+            return run_names(texts, column_map).isin(layout.columns)
+
+        return csv_grid(data, recognised, limits)
+    return xlsx_grid(data, column_map.sheet if column_map else None, limits)
 
 
 def _blank(cells: pd.DataFrame) -> pd.Series:
@@ -171,15 +177,21 @@ def _missing_columns(missing: Sequence[str], headers: pd.Series) -> str:
     return f"the file has no {noun} {names} (columns found: {found})"
 
 
-def _overflow(body: pd.DataFrame, width: int, delimiter: str) -> pd.DataFrame:
-    """Records for CSV rows with more fields than the header: their values have no column."""
+def _overflow(
+    body: pd.DataFrame, width: int, delimiter: str, widths: pd.Series | None
+) -> pd.DataFrame:
+    """Records for CSV rows with more fields than the header: their values have no column.
+    `widths` counts the fields of records longer than the grid (Grid.widths)."""
     beyond = body.iloc[:, width:]
     if beyond.empty:
         return empty_frame(PROBLEM_DTYPES)
     over = ~_blank(beyond)
     beyond = beyond[over].fillna("")
     joined = beyond.iloc[:, 0].str.cat(beyond.iloc[:, 1:], sep=delimiter).str.rstrip(delimiter)
-    cells = body[over].notna().sum(axis=1).astype("str")
+    cells = body[over].notna().sum(axis=1)
+    if widths is not None:
+        cells = widths.reindex(cells.index).fillna(cells)
+    cells = cells.astype("int64").astype("str")
     return pd.DataFrame(
         {
             SOURCE_ROW: beyond.index + 1,
@@ -206,9 +218,15 @@ def _bad_cell_problems(
     )
 
 
-def raw_table(path: Path, data: bytes, layout: Layout, column_map: ColumnMap | None) -> RawTable:
+def raw_table(
+    path: Path,
+    data: bytes,
+    layout: Layout,
+    column_map: ColumnMap | None,
+    limits: Limits | None = None,
+) -> RawTable:
     """The data rows of one file under its header; UnreadableFileError if it cannot be read."""
-    grid = _grid(path, data, layout, column_map)
+    grid = _grid(path, data, layout, column_map, limits or Limits())
     cells = grid.cells
     blank = _blank(cells)
     head = cells.head(HEADER_SEARCH_ROWS)
@@ -217,6 +235,7 @@ def raw_table(path: Path, data: bytes, layout: Layout, column_map: ColumnMap | N
     header = _header_position(unmet, blank)
     if header is None:
         raise cannot_read("it has no header row")
+    header_row = int(cells.index[header])  # a grid may leave out rows holding nothing
     written = cells.iloc[header].fillna("").str.strip()
     missing = [str(c) for c in unmet.columns[unmet.iloc[header].to_numpy()]]
     if missing:
@@ -225,19 +244,26 @@ def raw_table(path: Path, data: bytes, layout: Layout, column_map: ColumnMap | N
     positions = {c: header_names.index(c) for c in layout.read(header_names)}
     extra = written.drop(index=list(positions.values()))
     body = cells.iloc[header + 1 :]
-    bad = _bad_cell_problems(grid.bad_cells, header, positions)
+    bad = _bad_cell_problems(grid.bad_cells, header_row, positions)
     keep = ~blank.iloc[header + 1 :] | body.index.isin(bad[SOURCE_ROW] - 1)
     width = int(cells.iloc[header].notna().sum())
-    overflow = _overflow(body, width, grid.delimiter or ",")
+    overflow = _overflow(body, width, grid.delimiter or ",", grid.widths)
     rows = body[keep]
     table = pd.DataFrame(
         {SOURCE_ROW: (rows.index + 1).astype("int64")}
         | {c: rows[p].fillna("").astype("str") for c, p in positions.items()}
     )
+    # A row holding only cells with no real value (a formula never saved) can lie past the
+    # range the reader returns: it is still a row read, and rejected, so it is counted.
+    beyond = np.setdiff1d(bad[SOURCE_ROW].to_numpy(dtype=np.int64), table[SOURCE_ROW].to_numpy())
+    if len(beyond):
+        empty = pd.DataFrame({SOURCE_ROW: beyond} | dict.fromkeys(positions, ""))
+        table = pd.concat([table, empty], ignore_index=True).sort_values(SOURCE_ROW)
+        table = table.astype(dict.fromkeys(positions, "str"))
     return RawTable(
         cells=table.reset_index(drop=True),
         problems=pd.concat([bad, overflow], ignore_index=True).astype(PROBLEM_DTYPES),
-        header_row=header + 1,
+        header_row=header_row + 1,
         extra_columns=tuple(extra[extra != ""]),
         encoding=grid.encoding,
         delimiter=grid.delimiter,

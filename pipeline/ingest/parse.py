@@ -13,25 +13,32 @@ from schemas.columns import FALSE_WORDS, TRUE_WORDS
 from schemas.names import code_name
 
 _ISO_FORMAT = "%Y-%m-%d"
+# Digits are spelled [0-9] throughout: a regex's \d also takes other scripts' digits (١٢, ３０),
+# which no conversion after it reads, so such a value would stop the run instead of its row.
 # ISO, with a time of day as some systems (and Excel datetime cells) append; the date counts.
-_ISO_DATE = r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
-_US_DATE = r"^(\d{1,2})/(\d{1,2})/(\d{4})$"
-_SERIAL = r"^\d+(?:\.\d+)?$"
+_ISO_DATE = (
+    r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})"
+    r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?)?$"
+)
+_US_DATE = r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$"
+_SERIAL = r"^[0-9]+(?:\.[0-9]+)?$"
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")  # Excel's day 0, past its phantom 1900-02-29
 LAST_SERIAL = 2_958_465  # 9999-12-31
-_WHOLE = r"^[+-]?\d{1,9}(?:\.0*)?$"
-_HOURS_MINUTES = r"^(\d{1,3}):([0-5]\d)(?::00)?$"
+_WHOLE = r"^[+-]?[0-9]{1,9}(?:\.0*)?$"
+_HOURS_MINUTES = r"^([0-9]{1,3}):([0-5][0-9])(?::00)?$"
 _TIME = (
-    r"^(?:\d{4}-\d{1,2}-\d{1,2}[ t])?(\d{1,2}):([0-5]\d)(?::[0-5]\d(?:\.\d+)?)?"
-    r"(?:\s*([ap])\.?m\.?)?$"
+    r"^(?:[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}[ t])?([0-9]{1,2}):([0-5][0-9])"
+    r"(?::[0-5][0-9](?:\.[0-9]+)?)?(?:\s*([ap])\.?m\.?)?$"
 )
 _PM = "p"
 _HALF_DAY_HOURS = 12
 _DAY_HOURS = 24
 _MINUTES_PER_HOUR = 60
-_DECIMAL = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$"
+_DECIMAL = r"^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$"
+_FRACTION = r"\.([0-9]*?)0*$"  # a decimal's fraction digits without its trailing zeros
+_QUARTER_FRACTIONS = ("", "25", "5", "75")
 _MAX_RATE_DIGITS = 9  # a rate in micros must stay exact in float64 on its way to decimal128
-_RATE = rf"^(\d{{0,{_MAX_RATE_DIGITS}}})(?:\.(\d{{0,{RATE_DECIMALS}}})0*)?$"
+_RATE = rf"^([0-9]{{0,{_MAX_RATE_DIGITS}}})(?:\.([0-9]{{0,{RATE_DECIMALS}}})0*)?$"
 
 
 def per_distinct(raw: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
@@ -64,7 +71,8 @@ def optional_text(raw: pd.Series) -> pd.Series:
 
 def _codes(raw: pd.Series, aliases: Mapping[str, str]) -> pd.Series:
     names = code_name(raw)
-    return names.map(dict(aliases)).fillna(names).astype("str")
+    # replace, not map: a map with no aliases would give float NaN to fill back with text.
+    return names.replace(dict(aliases)).astype("str")
 
 
 def activity_codes(raw: pd.Series, aliases: Mapping[str, str]) -> pd.Series:
@@ -170,8 +178,24 @@ def _numbers(raw: pd.Series) -> pd.Series:
 
 
 def numbers(raw: pd.Series) -> pd.Series:
-    """Decimal numbers ("0.25", "1", ".5"), NaN for anything else (float64)."""
+    """Decimal numbers as written ("0.3", "1", ".5"), NaN for anything else (float64): what a
+    rejected claims row claims, read as far as it reads."""
     return per_distinct(raw, _numbers)
+
+
+def _quarter_units(raw: pd.Series) -> pd.Series:
+    text = raw.str.strip()
+    decimal = text.str.fullmatch(_DECIMAL).fillna(False)
+    fraction = text.str.extract(_FRACTION, expand=False).fillna("")
+    exact = decimal & fraction.isin(_QUARTER_FRACTIONS)
+    return pd.to_numeric(text.where(exact)).astype("float64")
+
+
+def quarter_units(raw: pd.Series) -> pd.Series:
+    """Decimal numbers written as an exact multiple of 0.25 ("0.25", "1", ".5", "0.750"), NaN
+    for anything else (float64). Judged on the digits as written: "0.25000000000000001" is
+    not a quarter, though as a float it is the same number as 0.25."""
+    return per_distinct(raw, _quarter_units)
 
 
 def _rates(raw: pd.Series) -> pd.Series:

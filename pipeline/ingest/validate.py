@@ -159,7 +159,7 @@ def _parsers(config: Config, serials: bool) -> Mapping[str, Callable[[pd.Series]
         SERVICE_DATE: partial(parse.dates, serials=serials),
         START_DATE: partial(parse.dates, serials=serials),
         END_DATE: partial(parse.dates, serials=serials),
-        MAX_UNITS_PER_MONTH: parse.numbers,
+        MAX_UNITS_PER_MONTH: parse.quarter_units,
         AUTHORIZATION_ID: parse.optional_text,
         PROVIDER_NAME: parse.optional_text,
         START_TIME: parse.trimmed,
@@ -170,7 +170,7 @@ def _parsers(config: Config, serials: bool) -> Mapping[str, Callable[[pd.Series]
         EXTERNAL_PARTICIPANTS: parse.counts,
         NOTE: parse.free_text,
         CLAIM_ID: parse.optional_text,
-        UNITS_CLAIMED: parse.numbers,
+        UNITS_CLAIMED: parse.quarter_units,
         UNIT_RATE: parse.rates,
     }
 
@@ -367,7 +367,7 @@ def _file_outcome(path: Path, kind: str, config: Config) -> _Outcome:
     try:
         data = path.read_bytes()
         report = replace(report, sha256=hashlib.sha256(data).hexdigest())
-        table = raw_table(path, data, LAYOUTS[kind], column_map)
+        table = raw_table(path, data, LAYOUTS[kind], column_map, config.limits)
     except OSError as err:
         return _whole_file_rejected(report, f"the file could not be read: {err.strerror}")
     except UnreadableFileError as err:

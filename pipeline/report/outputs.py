@@ -10,8 +10,9 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
-from dataclasses import asdict
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import asdict, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -28,7 +29,7 @@ from pipeline.errors import OutputError, UsageError
 from pipeline.progress import SILENT, Progress
 from pipeline.report.totals import authorizations_state, run_totals
 from pipeline.report.workbooks import funder_report, provider_report, provider_rows
-from pipeline.report.workers import Job, available_cpus, job_results
+from pipeline.report.workers import Job, available_cpus, job_results, packed
 from pipeline.report.xlsx import write_workbook
 from pipeline.result import Loaded, RunResult
 from schemas.columns import (
@@ -112,12 +113,16 @@ REJECTED_SCHEMA = schema_of(REJECTED_COLUMNS)
 CLAIMS_SCHEMA = schema_of(CLAIM_ROWS_COLUMNS)
 REVIEW_SCHEMA = schema_of(REVIEW_COLUMNS)
 
-# Names Windows reserves for devices, whatever the extension.
+# Names Windows reserves for devices, whatever follows them after a dot (NUL.txt is NUL).
 RESERVED_NAMES = frozenset(
-    {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"}
+    | {f"{p}{n}" for p in ("COM", "LPT") for n in range(10)}
 )
 UNSAFE_CHARACTERS = re.compile(r"[^A-Za-z0-9._-]+")
 MAX_NAME = 80
+# A name kept as the provider wrote it never ends like a hashed one, so the two never meet.
+HASHED_ENDING = re.compile(r"-[0-9a-f]{8,}$", re.IGNORECASE)
+SHORT_HASH = 8
 
 
 def arrow_table(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
@@ -132,23 +137,40 @@ def write_parquet(frame: pd.DataFrame, schema: pa.Schema, path: Path) -> int:
     return len(frame)
 
 
-def provider_file_names(providers: Iterable[str]) -> dict[str, str]:
-    """A safe, distinct file name for each provider_id.
+def _safe_base(provider: str) -> str:
+    """The provider_id with unsafe characters as `_`, never a device name before its dot, never
+    hidden (a leading dot) or read as a command's option (a leading hyphen)."""
+    base = UNSAFE_CHARACTERS.sub("_", provider).lstrip("._-").rstrip("._")[:MAX_NAME]
+    base = base or "provider"
+    return f"_{base}" if base.split(".")[0].upper() in RESERVED_NAMES else base
 
-    Unsafe characters become `_`; a name that changed, or that another provider already has
-    (letter case aside), gets a short hash of the real ID so that no two providers share a file.
+
+def provider_file_names(providers: Iterable[str]) -> dict[str, str]:
+    """A safe file name for each provider_id, distinct from every other by construction.
+
+    An ID that is already a safe name is kept as written, the first of any that differ only in
+    letter case; every other gets `<safe base>-<hash of the ID>`. A kept name never ends in a
+    hyphen and hex digits, so it cannot meet a hashed one; two hashed names could meet only with
+    the same base and short hash, and those take the whole hash instead.
     """
     names: dict[str, str] = {}
-    taken: set[str] = set()
-    for provider in providers:
-        base = UNSAFE_CHARACTERS.sub("_", provider).strip("._")[:MAX_NAME] or "provider"
-        if base.upper() in RESERVED_NAMES:
-            base = f"_{base}"
-        if base != provider or base.lower() in taken:
-            base = f"{base}-{hashlib.sha256(provider.encode()).hexdigest()[:8]}"
-        taken.add(base.lower())
-        names[provider] = f"{base}.xlsx"
-    return names
+    kept: set[str] = set()
+    for provider in dict.fromkeys(providers):
+        base = _safe_base(provider)
+        if base == provider and not HASHED_ENDING.search(base) and base.lower() not in kept:
+            kept.add(base.lower())
+            names[provider] = base
+        else:
+            names[provider] = f"{base}-{_digest(provider)[:SHORT_HASH]}"
+    clashes = Counter(n.lower() for n in names.values())
+    for provider, name in names.items():
+        if clashes[name.lower()] > 1:
+            names[provider] = f"{_safe_base(provider)}-{_digest(provider)}"
+    return {p: f"{n}.xlsx" for p, n in names.items()}
+
+
+def _digest(provider: str) -> str:
+    return hashlib.sha256(provider.encode()).hexdigest()
 
 
 def month_start(month: str) -> datetime:
@@ -159,22 +181,27 @@ def month_start(month: str) -> datetime:
 def write_workbooks(
     result: RunResult, staging: Path, progress: Progress = SILENT
 ) -> dict[str, Any]:
-    """The funder's workbook and one per provider, into the staging folder, in parallel."""
+    """The funder's workbook and one per provider, into the staging folder, in parallel; small
+    provider workbooks in batches, a worker process each (workers.packed)."""
     created = month_start(result.month)
     folder = staging / PROVIDERS_DIR
     folder.mkdir()
     rows = provider_rows(result)
     names = provider_file_names(rows)
+    providers = list(names)
+    workers = available_cpus()
+    batches = [[providers[i] for i in b] for b in packed([rows[p] for p in providers], workers)]
     jobs = [
         Job(partial(funder_workbook, result, staging / FUNDER_WORKBOOK, created),
             sum(rows.values())),
         *(
-            Job(partial(provider_workbook, result, p, folder / n, created), rows[p])
-            for p, n in names.items()
+            Job(partial(provider_workbooks, result, {p: folder / names[p] for p in batch},
+                        created), sum(rows[p] for p in batch))
+            for batch in batches
         ),
     ]
     progress.stage("Writing the workbooks", total=len(jobs))
-    cells = job_results(jobs, available_cpus(), progress.advance)
+    cells = job_results(jobs, workers, progress.advance)
     return {
         FUNDER_WORKBOOK: {"cells": cells[0]},
         PROVIDERS_DIR: {p: f"{PROVIDERS_DIR}/{n}" for p, n in names.items()},
@@ -190,6 +217,41 @@ def funder_workbook(result: RunResult, path: Path, created: datetime) -> int:
 def provider_workbook(result: RunResult, provider: str, path: Path, created: datetime) -> int:
     """One provider's workbook at `path`; returns the cells written."""
     return write_workbook(provider_report(result, provider), path, created)
+
+
+def batch_result(result: RunResult, providers: Collection[str]) -> RunResult:
+    """The result with only these providers' rows (lines, days, claims, review, providers, and
+    the accepted and rejected rows they hold): each provider's workbook from it is the same,
+    and finding a provider's rows in it costs the batch's rows, not the month's (a month of
+    50,000 one-line providers would be quadratic)."""
+
+    def theirs(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.loc[frame[PROVIDER_ID].isin(providers).fillna(False).astype(bool)]
+
+    loaded = result.loaded
+    kept = replace(
+        loaded,
+        services=theirs(loaded.services),
+        claims=theirs(loaded.claims),
+        rates=theirs(loaded.rates),
+        authorizations=theirs(loaded.authorizations),
+        rejected=theirs(loaded.rejected),
+    )
+    return replace(
+        result,
+        loaded=kept,
+        lines=theirs(result.lines),
+        days=theirs(result.days),
+        claims=theirs(result.claims),
+        review=theirs(result.review),
+        providers=theirs(result.providers),
+    )
+
+
+def provider_workbooks(result: RunResult, paths: dict[str, Path], created: datetime) -> int:
+    """A batch of providers' workbooks, each at its path; returns the cells written."""
+    batch = batch_result(result, list(paths)) if len(paths) > 1 else result
+    return sum(provider_workbook(batch, p, path, created) for p, path in paths.items())
 
 
 def write_tables(result: RunResult, staging: Path, progress: Progress = SILENT) -> dict[str, Any]:

@@ -173,8 +173,10 @@ def escaped(text: pa.Array) -> pa.Array:
     return text
 
 
-def excel_text(text: pa.Array) -> pa.Array:
+def excel_text(text: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     """Text cut to what one cell holds: EXCEL_MAX_TEXT UTF-16 units, an emoji counting two."""
+    if isinstance(text, pa.ChunkedArray):  # a column gathered from several files: by chunk
+        return pa.chunked_array([excel_text(c) for c in text.chunks], pa.string())
     text = pc.utf8_slice_codeunits(text.cast(pa.string()), 0, EXCEL_MAX_TEXT)
     # Only text of more characters than half the limit can pass it in UTF-16 units.
     long = pc.fill_null(pc.greater(pc.utf8_length(text), EXCEL_MAX_TEXT // 2), False)
@@ -183,10 +185,12 @@ def excel_text(text: pa.Array) -> pa.Array:
     return pc.replace_with_mask(text, long, utf16_prefix(text.filter(long), EXCEL_MAX_TEXT))
 
 
-def utf16_prefix(text: pa.Array, limit: int) -> pa.Array:
+def utf16_prefix(text: pa.Array | pa.ChunkedArray, limit: int) -> pa.Array:
     """Each (non-null) text's longest prefix of at most `limit` UTF-16 units, never half of a
     character: computed on the UTF-8 bytes of the whole array at once."""
-    text = pa.concat_arrays([text])  # its own buffers, offsets from zero
+    chunks = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
+    # One array with its own buffers, offsets from zero.
+    text = pa.concat_arrays([c.cast(pa.string()) for c in chunks] or [pa.array([], pa.string())])
     offsets = np.frombuffer(text.buffers()[1], np.int32)[: len(text) + 1]
     data = np.frombuffer(text.buffers()[2], np.uint8)[: offsets[-1]]
     lengths = np.diff(offsets)

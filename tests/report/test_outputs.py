@@ -1,6 +1,8 @@
 """The output folder: file set, parquet schemas and exact values, run.json, atomic replacement."""
 
+import hashlib
 import json
+import re
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
@@ -9,10 +11,13 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from report_fixtures import CLAIMS, MONTH, NO_RATE, sample_result
+from workbook_dump import dump_text, workbook_dump
 
 from pipeline.errors import OutputError
-from pipeline.report import outputs
+from pipeline.report import outputs, workers
 from pipeline.report.model import Report
 from pipeline.report.outputs import (
     provider_file_names,
@@ -195,6 +200,67 @@ def test_provider_file_names_are_safe_and_distinct() -> None:
     assert names["p1"].startswith("p1-") and names["A/B"].startswith("A_B-")
     assert names["CON"].startswith("_CON-") and names[""].startswith("provider-")
     assert names["../etc"].startswith("etc-")
+
+
+def test_a_provider_named_like_another_ones_hashed_name_gets_its_own_file() -> None:
+    # Zed~1 is sanitized to Zed_1-<its hash>; a provider literally named so must not share it.
+    hashed = provider_file_names(["Zed~1"])["Zed~1"].removesuffix(".xlsx")
+    assert hashed == "Zed_1-" + hashlib.sha256(b"Zed~1").hexdigest()[:8]
+    for order in (["Zed~1", hashed], [hashed, "Zed~1"]):
+        names = provider_file_names(order)
+        assert names["Zed~1"] == f"{hashed}.xlsx"
+        assert names[hashed] != f"{hashed}.xlsx" and names[hashed].startswith(f"{hashed}-")
+
+
+@pytest.mark.parametrize(
+    "provider",
+    ["NUL.txt", "nul", "CON", "con.tar.gz", "PRN", "AUX.x", "COM1", "com9.csv", "LPT1",
+     "LPT0.txt", "COM0", "CONIN$", "Con.Edison"],
+)
+def test_windows_device_names_are_never_a_file_name_with_or_without_extension(
+    provider: str,
+) -> None:
+    name = provider_file_names([provider])[provider]
+    assert name.split(".")[0].upper() not in outputs.RESERVED_NAMES
+    assert name != f"{provider}.xlsx"
+
+
+def test_nul_txt_is_written_beside_a_marker_not_as_the_device() -> None:
+    assert provider_file_names(["NUL.txt"])["NUL.txt"].startswith("_NUL.txt-")
+
+
+@given(st.lists(st.text(max_size=12), max_size=30))
+def test_file_names_are_distinct_even_ignoring_case_and_always_safe(providers: list[str]) -> None:
+    names = provider_file_names(providers)
+    assert set(names) == set(providers)
+    assert len({n.lower() for n in names.values()}) == len(names)
+    for name in names.values():
+        assert re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._-]*\.xlsx", name)
+        assert name.split(".")[0].upper() not in outputs.RESERVED_NAMES
+        assert len(name) <= 255
+
+
+def test_names_stay_distinct_when_the_short_hashes_meet(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(outputs, "SHORT_HASH", 0)  # every short hash the same: "-"
+    names = provider_file_names(["a~", "a!", "a-"])
+    assert len({n.lower() for n in names.values()}) == 3
+
+
+def test_batched_provider_workbooks_are_the_ones_written_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = sample_result()
+    monkeypatch.setattr(workers, "BATCHES_PER_WORKER", 0)  # every provider in one batch
+    record = write_outputs(result, tmp_path / "batched", BOTH)
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    created = outputs.month_start(MONTH)
+    cells = outputs.funder_workbook(result, alone / "funder.xlsx", created)
+    for provider, relative in record["outputs"]["providers"].items():
+        cells += outputs.provider_workbook(result, provider, alone / "p.xlsx", created)
+        batched = workbook_dump(tmp_path / "batched" / relative)
+        assert dump_text(batched) == dump_text(workbook_dump(alone / "p.xlsx")), provider
+    assert record["outputs"][outputs.WORKBOOK_CELLS] == cells
 
 
 def test_write_validation_writes_only_the_rejected_rows(tmp_path: Path) -> None:

@@ -6,10 +6,13 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from rich.console import Console
 
 from pipeline import progress
 from pipeline.progress import SILENT, CountColumn, Display, progress_display
+from pipeline.report import workers
 from pipeline.report.workers import Job, job_results
 
 
@@ -37,6 +40,31 @@ def test_one_worker_runs_the_jobs_here_biggest_first() -> None:
     jobs = [Job(partial(job, n), weight=w) for n, w in (("a", 1), ("b", 9))]
     assert job_results(jobs, 1) == ["a", "b"]
     assert ran == ["b", "a"]
+
+
+@given(st.lists(st.integers(0, 3 * workers.SMALL_JOB), max_size=300), st.integers(1, 8))
+def test_packed_batches_hold_every_job_once_with_big_ones_alone(
+    weights: list[int], cpus: int
+) -> None:
+    batches = workers.packed(weights, cpus)
+    assert sorted(i for b in batches for i in b) == list(range(len(weights)))
+    assert all(b == sorted(b) and b for b in batches)
+    for batch in batches:
+        if any(weights[i] >= workers.SMALL_JOB for i in batch):
+            assert len(batch) == 1
+    small = sum(w < workers.SMALL_JOB for w in weights)
+    batched = len(batches) - (len(weights) - small)
+    assert batched == min(small, cpus * workers.BATCHES_PER_WORKER)
+
+
+def test_a_thousand_tiny_workbooks_take_a_few_worker_processes_not_a_thousand() -> None:
+    batches = workers.packed([2] * 1000, 2)
+    assert len(batches) == 2 * workers.BATCHES_PER_WORKER
+    assert {len(b) for b in batches} == {125}
+
+
+def test_a_few_workbooks_keep_a_process_each() -> None:
+    assert sorted(workers.packed([5, 50_000, 7], 2)) == [[0], [1], [2]]
 
 
 def failing() -> int:
