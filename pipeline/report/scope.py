@@ -9,10 +9,9 @@ from pipeline.config import Config
 from pipeline.report.totals import authorizations_state
 from pipeline.report.words import provider_words
 from pipeline.result import FileReport, RunResult
-from pipeline.rules.table import BY_CODE
+from pipeline.rules.review import CROSS_PROVIDER_SAME_DAY
 from schemas.columns import DETAIL, PROVIDER_ID, PROVIDER_NAME, SOURCE_FILE, WARNING_CODE
 
-CROSS_PROVIDER = BY_CODE["CROSS_PROVIDER_SAME_DAY"].code
 # What a provider's workbook says of the other providers of a CROSS_PROVIDER_SAME_DAY warning,
 # whose detail names them: they are other agencies' business.
 OTHERS_UNNAMED = "also claimed at one or more other providers on this date"
@@ -73,7 +72,7 @@ def provider_scope(result: RunResult, provider_id: str) -> Scope:
         return frame.loc[(frame[PROVIDER_ID] == provider_id).fillna(False).to_numpy(dtype=bool)]
 
     review = mine(result.review)
-    crossed = (review[WARNING_CODE] == CROSS_PROVIDER).to_numpy(dtype=bool)
+    crossed = (review[WARNING_CODE] == CROSS_PROVIDER_SAME_DAY).to_numpy(dtype=bool)
     review = review.assign(**{DETAIL: review[DETAIL].mask(crossed, OTHERS_UNNAMED)})
     providers = mine(result.providers)
     rejected = mine(result.loaded.rejected)

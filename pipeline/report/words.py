@@ -6,15 +6,14 @@ from datetime import date
 import pandas as pd
 
 from pipeline.report.totals import cents_text
+from pipeline.rules.days import CLAIM_EXCEEDS_DOCUMENTATION, NO_DOCUMENTATION_CODE
 from pipeline.rules.table import BY_CODE
 from schemas.columns import DEFAULT_RATE, NO_RATE, RATES_FILE, REASON_SEPARATOR
 
 # The two causes of a disallowed dollar (SPEC §4.1), and the day codes that name the first:
 # every dollar disallowed for documentation lies on a day carrying exactly one of them.
 DOCUMENTATION, RULES = "documentation", "rules"
-DOCUMENTATION_CODES = tuple(
-    BY_CODE[c].code for c in ("NO_DOCUMENTATION", "CLAIM_EXCEEDS_DOCUMENTATION")
-)
+DOCUMENTATION_CODES = (NO_DOCUMENTATION_CODE, CLAIM_EXCEEDS_DOCUMENTATION)
 CAUSE_WORDS = {
     DOCUMENTATION: "claimed time the case notes do not document at all",
     RULES: "documented time not billable under the guideline or the authorization",
