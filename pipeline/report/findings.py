@@ -79,11 +79,17 @@ UNDER_BILLED_COLUMNS = (
 )
 UNDER_BILLED_AMOUNTS = (UNCLAIMED_AMOUNT, ALLOWABLE_AMOUNT, PAYABLE_AMOUNT)
 REVIEW_SHEET_COLUMNS = (
-    WARNING_CODE, PROVIDER_ID, CLIENT_ID, STAFF_ID, SERVICE_DATE, DETAIL, TITLE, REVIEW_KIND,
+    WARNING_CODE, PROVIDER_ID, CLIENT_ID, SERVICE_DATE, DETAIL, STAFF_ID, TITLE, REVIEW_KIND,
     SOURCE_FILE, SOURCE_ROW,
 )
 # A provider answers each recoupment: a drop-down and a free comment (SPEC v2 §5.1).
 ANSWERS = (Input(RESPONSE, RESPONSES), Input(COMMENT, width=40))
+UNDER_BILLED_TITLE = (
+    "Client-days whose notes support more than was claimed, most dollars unclaimed first"
+)
+FOR_REVIEW_TITLE = (
+    "Warnings and review flags, one row each with its evidence: they change no units"
+)
 RECOUPMENTS_TITLE = (
     "Every client-day with disallowed dollars, largest first, with its codes and claims rows"
 )
@@ -193,7 +199,9 @@ def under_billed_frame(days: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:
 
 
 def under_billed_sheet(frame: pd.DataFrame) -> Sheet:
-    return Sheet(UNDER_BILLED, frame, formats_of(frame), totals=1)
+    return Sheet(
+        UNDER_BILLED, frame, formats_of(frame), title_rows=(UNDER_BILLED_TITLE,), totals=1
+    )
 
 
 def review_frame(review: pd.DataFrame) -> pd.DataFrame:
@@ -206,4 +214,4 @@ def review_frame(review: pd.DataFrame) -> pd.DataFrame:
 
 
 def review_sheet(frame: pd.DataFrame) -> Sheet:
-    return Sheet(FOR_REVIEW, frame, formats_of(frame))
+    return Sheet(FOR_REVIEW, frame, formats_of(frame), title_rows=(FOR_REVIEW_TITLE,))

@@ -105,13 +105,13 @@ DAY_UNITS = (
     CLAIMED_UNITS, ALLOWABLE_UNITS, DISALLOWED_UNITS_DOCUMENTATION, DISALLOWED_UNITS_RULES,
 )
 LINE_COLUMNS = (
-    PROVIDER_ID, CLIENT_ID, SERVICE_DATE, STAFF_ID, ACTIVITY, MINUTES, START_TIME, END_TIME,
-    REASONS, REVIEW, NOTE, ELIGIBLE, DUPLICATE, CLIENT_SPECIFIC, EXTERNAL_PARTICIPANTS,
+    PROVIDER_ID, CLIENT_ID, SERVICE_DATE, ACTIVITY, MINUTES, REASONS, NOTE, REVIEW, STAFF_ID,
+    START_TIME, END_TIME, ELIGIBLE, DUPLICATE, CLIENT_SPECIFIC, EXTERNAL_PARTICIPANTS,
     SERVICE_ID, SOURCE_FILE, SOURCE_ROW,
 )
 CLAIM_COLUMNS = (
-    CLAIM_ID, PROVIDER_ID, CLIENT_ID, SERVICE_DATE, UNITS_CLAIMED, PAYABLE_UNITS,
-    DISALLOWED_UNITS, CLAIMED_AMOUNT, PAYABLE_AMOUNT, DISALLOWED_AMOUNT, STATUS, DAY_REASONS,
+    CLAIM_ID, PROVIDER_ID, CLIENT_ID, SERVICE_DATE, CLAIMED_AMOUNT, PAYABLE_AMOUNT,
+    DISALLOWED_AMOUNT, UNITS_CLAIMED, PAYABLE_UNITS, DISALLOWED_UNITS, STATUS, DAY_REASONS,
     SOURCE_FILE, SOURCE_ROW,
 )
 CLAIM_UNITS = (UNITS_CLAIMED, PAYABLE_UNITS, DISALLOWED_UNITS)
@@ -218,14 +218,23 @@ def settings_frame(scope: Scope, version: str, run_at: str) -> pd.DataFrame:
         ("Package version", version),
         ("Authorizations", scope.authorizations_state),
     ]
-    for key, value in scope.config.as_dict().items():
-        if isinstance(value, dict):
-            pairs += [(f"{key}.{k}", setting_text(v)) for k, v in sorted(value.items())]
-        elif isinstance(value, list):
-            pairs += [(f"{key}[{i}]", setting_text(v)) for i, v in enumerate(value, start=1)]
-        else:
-            pairs.append((key, setting_text(value)))
+    pairs += settings(scope.config.as_dict())
     return pd.DataFrame(pairs, columns=[SETTING, VALUE], dtype="str")
+
+
+def settings(values: dict[str, object], prefix: str = "") -> list[tuple[str, str]]:
+    """Config values one per row as the TOML names them: a table's keys as table.key (a
+    review flag's phrases each on their own row), a list of tables numbered."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in values.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            pairs += settings(dict(sorted(value.items())), f"{name}.")
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            pairs += [(f"{name}[{i}]", setting_text(v)) for i, v in enumerate(value, start=1)]
+        else:
+            pairs.append((name, setting_text(value)))
+    return pairs
 
 
 def file_rows(files: tuple[FileReport, ...]) -> pd.DataFrame:

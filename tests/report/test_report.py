@@ -475,9 +475,9 @@ def test_cells_are_typed_formatted_and_never_formulas(funder_book: Path) -> None
     assert recoupments["A9"].value == "TOTAL" and recoupments["A9"].font.b
     lines = book[SERVICE_LINES]
     assert lines["R2"].value == 2 and isinstance(lines["R2"].value, int)  # source row
-    assert lines["K7"].value == FORMULA_NOTE and lines["K7"].data_type == "s"
+    assert lines["G7"].value == FORMULA_NOTE and lines["G7"].data_type == "s"
     assert lines["B10"].value == EVIL_CLIENT and lines["B10"].data_type == "s"
-    assert lines["K10"].value.startswith("-5 minutes") and lines["K10"].data_type == "s"
+    assert lines["G10"].value.startswith("-5 minutes") and lines["G10"].data_type == "s"
     assert book[REJECTED_ROWS]["D4"].value == "@cmd"
     # NA is an empty cell: P/3 has no rate, so no amounts.
     summary = book[SUMMARY]
