@@ -19,6 +19,7 @@ from pipeline.report.model import (
     CODE,
     FILES_REJECTED,
     KIND,
+    RECOUPMENT_DAYS,
     REVIEW_ROWS,
     ROWS_REJECTED,
     SERVICE_LINES_COUNT,
@@ -52,7 +53,6 @@ from schemas.columns import (
 )
 
 # Per provider: counts, units, then cents.
-RECOUPMENT_DAYS = "recoupment_days"
 UNDER_BILLED_DAYS = "under_billed_days"
 UNDER_BILLED_STATUSES = (NOT_CLAIMED, UNDER_CLAIMED)
 COUNTS = (
@@ -74,7 +74,7 @@ class Figures:
     month: str
     authorizations: str  # whether SPEC §9 applied, in a sentence
     providers: pd.DataFrame  # PROVIDERS_COLUMNS, COUNTS, UNIT_SUMS, CENTS; sorted by provider
-    codes: pd.DataFrame  # provider_id, code, client-days, lines, CODE_CENTS; rules-table order
+    codes: pd.DataFrame  # provider_id, code, client-days, recoupments, lines, CODE_CENTS
     rejected: pd.DataFrame  # per input kind read: rows rejected, files rejected whole, units
 
     def cents(self, column: str) -> int:
@@ -92,16 +92,33 @@ def cents_frame(frame: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame({c: money.cents_of(frame[c]) for c in columns}, index=frame.index)
 
 
+def recouped(days: pd.DataFrame) -> np.ndarray:
+    """Which days are recoupments: disallowed dollars, or, where no rate prices them,
+    disallowed units."""
+    cents = money.cents_of(days[DISALLOWED_AMOUNT])
+    owed = days[VARIANCE_UNITS].to_numpy(dtype="float64") > 0
+    return np.where(cents.isna().to_numpy(dtype=bool), owed, cents.fillna(0).to_numpy() > 0)
+
+
 def code_figures(scope: Scope) -> pd.DataFrame:
-    """Per provider and reason code: the client-days and service lines carrying it and each
-    cause's disallowed cents on those days. A day with several codes counts under each."""
+    """Per provider and reason code: the client-days and service lines carrying it, those of
+    its days that are recoupments, and each cause's disallowed cents on its days. A day with
+    several codes counts under each."""
     days = pd.concat(
-        [scope.days[[PROVIDER_ID, REASONS]], cents_frame(scope.days, CODE_CENTS)], axis=1
+        [
+            scope.days[[PROVIDER_ID, REASONS]].assign(**{RECOUPMENT_DAYS: recouped(scope.days)}),
+            cents_frame(scope.days, CODE_CENTS),
+        ],
+        axis=1,
     )
     # Few distinct code lists per provider: split those, not every row.
     keyed = days.groupby([PROVIDER_ID, REASONS], sort=False, observed=True)
     per_text = pd.concat(
-        [keyed.size().rename(CLIENT_DAYS_COUNT), keyed[list(CODE_CENTS)].sum(min_count=1)],
+        [
+            keyed.size().rename(CLIENT_DAYS_COUNT),
+            keyed[[RECOUPMENT_DAYS]].sum(),
+            keyed[list(CODE_CENTS)].sum(min_count=1),
+        ],
         axis=1,
     )
     line_texts = (
@@ -115,7 +132,7 @@ def code_figures(scope: Scope) -> pd.DataFrame:
     summed = table.groupby([PROVIDER_ID, CODE], sort=False, observed=True)
     out = pd.concat(
         [
-            summed[[CLIENT_DAYS_COUNT, SERVICE_LINES_COUNT]].sum(),
+            summed[[CLIENT_DAYS_COUNT, RECOUPMENT_DAYS, SERVICE_LINES_COUNT]].sum(),
             summed[list(CODE_CENTS)].sum(min_count=1),
         ],
         axis=1,
@@ -127,6 +144,7 @@ def code_figures(scope: Scope) -> pd.DataFrame:
             PROVIDER_ID: "str",
             CODE: "str",
             CLIENT_DAYS_COUNT: "int64",
+            RECOUPMENT_DAYS: "int64",
             SERVICE_LINES_COUNT: "int64",
             **dict.fromkeys(CODE_CENTS, "Int64"),
         }
@@ -164,9 +182,6 @@ def rejected_figures(scope: Scope) -> pd.DataFrame:
 def provider_figures(scope: Scope, codes: pd.DataFrame) -> pd.DataFrame:
     """Per provider of the scope: its name, rate and rate source, counts, units and cents."""
     days = scope.days
-    disallowed = cents_frame(days, (DISALLOWED_AMOUNT,))[DISALLOWED_AMOUNT]
-    priced = disallowed.notna().to_numpy(dtype=bool)
-    owed = days[VARIANCE_UNITS].to_numpy(dtype="float64") > 0
     frame = pd.concat(
         [
             days[[PROVIDER_ID, CLAIMED_UNITS]],
@@ -176,9 +191,7 @@ def provider_figures(scope: Scope, codes: pd.DataFrame) -> pd.DataFrame:
                     DISALLOWED_UNITS: days[VARIANCE_UNITS].clip(lower=0),
                     DISALLOWED_UNITS_DOCUMENTATION: days[DISALLOWED_UNITS_DOCUMENTATION],
                     DISALLOWED_UNITS_RULES: days[DISALLOWED_UNITS_RULES],
-                    # A recoupment: disallowed dollars, or disallowed units where no rate
-                    # prices them.
-                    RECOUPMENT_DAYS: np.where(priced, disallowed.fillna(0) > 0, owed),
+                    RECOUPMENT_DAYS: recouped(days),
                     UNDER_BILLED_DAYS: days[STATUS].isin(UNDER_BILLED_STATUSES),
                 },
                 index=days.index,

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipeline import money
+from pipeline.report.figures import recouped
 from pipeline.report.model import (
     CLAIMS_AT,
     COMMENT,
@@ -130,12 +131,10 @@ def rows_at(rows: pd.DataFrame, days: pd.DataFrame) -> pd.Series:
 def recoupment_days(days: pd.DataFrame) -> pd.DataFrame:
     """Every client-day with disallowed dollars, largest first; then the days of a provider
     without a rate that have disallowed units, most units first."""
-    cents = money.cents_of(days[DISALLOWED_AMOUNT])
-    owed = days[VARIANCE_UNITS].to_numpy(dtype="float64") > 0
-    chosen = np.where(cents.isna().to_numpy(dtype=bool), owed, cents.fillna(0).to_numpy() > 0)
+    chosen = recouped(days)
     picked = days.loc[chosen]
     return (
-        picked.assign(**{_CENTS: cents.loc[chosen]})
+        picked.assign(**{_CENTS: money.cents_of(picked[DISALLOWED_AMOUNT])})
         .sort_values(
             [_CENTS, VARIANCE_UNITS, *CLIENT_DAY_KEY],
             ascending=[False, False, True, True, True],

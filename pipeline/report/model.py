@@ -166,6 +166,7 @@ PROVIDER_SHEET_NAMES = (NOTICE, *SHEET_NAMES)
 CLIENT_DAYS_COUNT = "client_days"
 SERVICE_LINES_COUNT = "service_lines"
 CLAIMS_COUNT = "claims_rows"
+RECOUPMENT_DAYS = "recoupment_days"  # client-days with disallowed dollars
 DISALLOWED_SHARE = "disallowed_share"  # percent of the claimed dollars, two decimals
 CODE = "code"
 TITLE = "title"
@@ -231,6 +232,7 @@ FORMATS: dict[str, Format] = {
     CLIENT_DAYS_COUNT: Format.INTEGER,
     SERVICE_LINES_COUNT: Format.INTEGER,
     CLAIMS_COUNT: Format.INTEGER,
+    RECOUPMENT_DAYS: Format.INTEGER,
     DISALLOWED_SHARE: Format.UNITS,
     CODE_DISALLOWED: Format.MONEY,
     WITHHELD: Format.MONEY,
@@ -303,6 +305,7 @@ LABELS: dict[str, str] = {
     CLIENT_DAYS_COUNT: "Client-days",
     SERVICE_LINES_COUNT: "Service lines",
     CLAIMS_COUNT: "Claims rows",
+    RECOUPMENT_DAYS: "Client-days disallowed",
     DISALLOWED_UNITS: "Units disallowed",
     DISALLOWED_SHARE: "% disallowed",
     TITLE: "Finding",
@@ -311,7 +314,7 @@ LABELS: dict[str, str] = {
     GUIDELINE: "Guideline",
     CAUSE: "Cause",
     CODE_DISALLOWED: "Disallowed ($)",
-    WITHHELD: "Withheld ($)",
+    WITHHELD: "Withheld pending follow-up ($)",
     PROVIDER_NAMED: "Provider",
     DOCUMENTATION_DOLLARS: "Documentation ($)",
     RULES_DOLLARS: "Rules ($)",

@@ -7,15 +7,15 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 
 from pipeline import money
-from pipeline.report.figures import RECOUPMENT_DAYS, UNDER_BILLED_DAYS, Figures
+from pipeline.report.figures import UNDER_BILLED_DAYS, Figures
 from pipeline.report.model import (
     AMOUNT,
-    CLIENT_DAYS_COUNT,
     CODE,
     CODE_DISALLOWED,
     FIGURE,
     FINDING,
     NOTICE,
+    RECOUPMENT_DAYS,
     RECOUPMENTS,
     RESPONSES,
     REVIEW_ROWS,
@@ -98,12 +98,12 @@ def totals_table(figures: Figures) -> Table:
 
 def codes_table(figures: Figures) -> Table:
     """The codes that disallowed dollars, most dollars first: title and guideline paragraph,
-    client-days and the dollars of the code's cause on those days."""
+    the client-days disallowed that carry it and the dollars of its cause on them."""
     codes = code_frame(figures)
     cents = money.cents_of(codes[CODE_DISALLOWED])
     shown = codes.loc[cents.isna() | (cents > 0)].assign(**{_RANK: cents})
     shown = shown.sort_values(_RANK, ascending=False, kind="stable", na_position="last")
-    frame = shown[[CODE, FINDING, CLIENT_DAYS_COUNT, CODE_DISALLOWED]].reset_index(drop=True)
+    frame = shown[[CODE, FINDING, RECOUPMENT_DAYS, CODE_DISALLOWED]].reset_index(drop=True)
     return Table(frame, formats_of(frame))
 
 

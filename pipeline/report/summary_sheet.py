@@ -1,14 +1,15 @@
 """The Summary sheet (SPEC v2 §5.1), built from the workbook's Figures alone: per provider the
 claimed, payable and disallowed dollars, the share disallowed, the rate and where it came from,
-and a TOTAL; below, disallowed by cause, withheld pending follow-up, disallowed by code, the
+and a TOTAL; below, disallowed by cause, disallowed by code, the
 rows behind the figures sheet by sheet (rejected rows and the units they leave unreconciled
-among them), and disallowed by provider and cause with its native chart."""
+among them), and disallowed by provider and cause with its native chart. The dollars withheld
+pending follow-up (SPEC §8.4) have a column of their own and a line in the headline."""
 
 import numpy as np
 import pandas as pd
 
 from pipeline import money
-from pipeline.report.figures import RECOUPMENT_DAYS, UNDER_BILLED_DAYS, Figures
+from pipeline.report.figures import UNDER_BILLED_DAYS, Figures
 from pipeline.report.model import (
     AMOUNT,
     CAUSE,
@@ -23,6 +24,7 @@ from pipeline.report.model import (
     FOR_REVIEW,
     GUIDELINE,
     PROVIDER_NAMED,
+    RECOUPMENT_DAYS,
     RECOUPMENTS,
     REJECTED_ROWS,
     REVIEW_ROWS,
@@ -56,7 +58,7 @@ from pipeline.report.words import (
     finding_words,
     providers_named,
 )
-from pipeline.rules.table import BY_CODE, RESEARCH_FOLLOWUP_PENDING
+from pipeline.rules.table import BY_CODE
 from pipeline.rules.table import RULES as RULE_TABLE
 from schemas.columns import (
     CLAIMED_AMOUNT,
@@ -78,13 +80,14 @@ from schemas.columns import (
 
 PROVIDER_COLUMNS = (
     PROVIDER_NAMED, UNIT_RATE, RATE_SOURCE, CLIENT_DAYS_COUNT, CLAIMED_AMOUNT, PAYABLE_AMOUNT,
-    DISALLOWED_AMOUNT, DISALLOWED_SHARE,
+    DISALLOWED_AMOUNT, DISALLOWED_SHARE, WITHHELD,
 )
 BY_PROVIDER_CAUSE_COLUMNS = (
     PROVIDER_NAMED, DOCUMENTATION_DOLLARS, RULES_DOLLARS, DISALLOWED_AMOUNT,
 )
 SUMMARY_CODE_COLUMNS = (
-    CODE, CAUSE, CLIENT_DAYS_COUNT, SERVICE_LINES_COUNT, CODE_DISALLOWED, FINDING,
+    CODE, CAUSE, CLIENT_DAYS_COUNT, SERVICE_LINES_COUNT, RECOUPMENT_DAYS, CODE_DISALLOWED,
+    FINDING,
 )
 # The figures' cents each column of the provider table shows.
 PROVIDER_CENTS = {
@@ -93,14 +96,11 @@ PROVIDER_CENTS = {
     DISALLOWED_AMOUNT: DISALLOWED_AMOUNT,
     DOCUMENTATION_DOLLARS: DISALLOWED_AMOUNT_DOCUMENTATION,
     RULES_DOLLARS: DISALLOWED_AMOUNT_RULES,
+    WITHHELD: WITHHELD,
 }
 CHART_TITLE = "Disallowed dollars by provider and cause"
 BY_PROVIDER_CAUSE = "Disallowed by provider and cause, charted below"
 BY_CAUSE = "Disallowed by cause"
-WITHHELD_TITLE = (
-    "Withheld pending follow-up: research whose follow-up letter may still come (§5), part of "
-    "the rules figure; a re-run with next month's services files settles it"
-)
 BY_CODE_TITLE = (
     "Disallowed by code: a client-day with several codes counts under each, so the rows add up "
     "to more than the total"
@@ -173,23 +173,6 @@ def cause_frame(figures: Figures) -> pd.DataFrame:
     )
 
 
-def withheld_frame(figures: Figures) -> pd.DataFrame:
-    """Per provider with research follow-up pending: its days, lines and the dollars withheld."""
-    pending = figures.codes.loc[figures.codes[CODE] == RESEARCH_FOLLOWUP_PENDING]
-    withheld = figures.providers.set_index(PROVIDER_ID)[WITHHELD]
-    frame = pd.DataFrame(
-        {
-            PROVIDER_ID: pending[PROVIDER_ID].astype("str").to_numpy(),
-            CLIENT_DAYS_COUNT: pending[CLIENT_DAYS_COUNT].to_numpy(dtype="int64"),
-            SERVICE_LINES_COUNT: pending[SERVICE_LINES_COUNT].to_numpy(dtype="int64"),
-        }
-    )
-    cents = and_total(withheld.reindex(frame[PROVIDER_ID]).reset_index(drop=True))
-    counts = (CLIENT_DAYS_COUNT, SERVICE_LINES_COUNT)
-    frame = with_total(frame, {c: frame[c].sum() for c in counts})
-    return frame.assign(**{WITHHELD: amounts(cents)})
-
-
 def code_frame(figures: Figures) -> pd.DataFrame:
     """Per reason code occurring: its title, citation, cause, client-days, lines, and the
     dollars of its cause on the days carrying it."""
@@ -198,17 +181,15 @@ def code_frame(figures: Figures) -> pd.DataFrame:
     cents = codes[DISALLOWED_AMOUNT_RULES].where(
         cause.ne(DOCUMENTATION), codes[DISALLOWED_AMOUNT_DOCUMENTATION]
     )
-    keyed = pd.DataFrame(
-        {
-            CODE: codes[CODE],
-            CLIENT_DAYS_COUNT: codes[CLIENT_DAYS_COUNT],
-            SERVICE_LINES_COUNT: codes[SERVICE_LINES_COUNT],
-            CODE_DISALLOWED: cents.astype("Int64"),
-        }
-    ).groupby(CODE, sort=False)
+    counts = [CLIENT_DAYS_COUNT, SERVICE_LINES_COUNT, RECOUPMENT_DAYS]
+    keyed = (
+        codes[[CODE, *counts]].assign(**{CODE_DISALLOWED: cents.astype("Int64")}).groupby(
+            CODE, sort=False
+        )
+    )
     summed = pd.concat(
         [
-            keyed[[CLIENT_DAYS_COUNT, SERVICE_LINES_COUNT]].sum(),
+            keyed[counts].sum(),
             keyed[CODE_DISALLOWED].sum(min_count=1),
         ],
         axis=1,
@@ -221,6 +202,7 @@ def code_frame(figures: Figures) -> pd.DataFrame:
             CAUSE: pd.Series([cause_of(c) for c in order], dtype="str"),
             CLIENT_DAYS_COUNT: summed[CLIENT_DAYS_COUNT].to_numpy(dtype="int64"),
             SERVICE_LINES_COUNT: summed[SERVICE_LINES_COUNT].to_numpy(dtype="int64"),
+            RECOUPMENT_DAYS: summed[RECOUPMENT_DAYS].to_numpy(dtype="int64"),
             CODE_DISALLOWED: amounts(summed[CODE_DISALLOWED]),
             TITLE: pd.Series([BY_CODE[c].title for c in order], dtype="str"),
             GUIDELINE: pd.Series([cite(c) for c in order], dtype="str"),
@@ -302,6 +284,13 @@ def headline(figures: Figures) -> tuple[str, ...]:
             f"{dollars(figures.cents(DISALLOWED_AMOUNT_DOCUMENTATION))} for documentation, "
             f"{dollars(figures.cents(DISALLOWED_AMOUNT_RULES))} under the rules."
         )
+        withheld = figures.cents(WITHHELD)
+        if withheld:
+            lines.append(
+                f"Withheld pending follow-up: {dollars(withheld)} of the rules figure, on days "
+                "with research whose follow-up letter may still come (§5); a re-run with next "
+                "month's services files settles it."
+            )
     p = figures.providers
     default = p.loc[p[RATE_SOURCE] == DEFAULT_RATE]
     if len(default):
@@ -328,7 +317,6 @@ def summary_sheet(figures: Figures, title: str) -> Sheet:
         Table(frame, formats_of(frame), caption, totals=totals)
         for caption, frame, totals in (
             (BY_CAUSE, cause_frame(figures), 1),
-            (WITHHELD_TITLE, withheld_frame(figures), 1),
             (BY_CODE_TITLE, code_frame(figures)[list(SUMMARY_CODE_COLUMNS)], 0),
             (IN_THIS_WORKBOOK, workbook_frame(figures), 0),
             (BY_PROVIDER_CAUSE, table[list(BY_PROVIDER_CAUSE_COLUMNS)], 1),

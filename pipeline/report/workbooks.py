@@ -9,7 +9,7 @@ sheets its rows, which the funder's workbook bounds by workbook_detail_rows. Pur
 
 import pandas as pd
 
-from pipeline.report.figures import RECOUPMENT_DAYS, Figures, figures_of
+from pipeline.report.figures import Figures, figures_of
 from pipeline.report.findings import (
     recoupments_frame,
     recoupments_sheet,
@@ -24,6 +24,7 @@ from pipeline.report.model import (
     FOR_REVIEW,
     NOTICE,
     PROVIDER_SHEET_NAMES,
+    RECOUPMENT_DAYS,
     RECOUPMENTS,
     REJECTED_ROWS,
     RULES_SHEET,

@@ -172,14 +172,17 @@ def test_disallowed_by_code_counts_a_day_under_each_of_its_codes() -> None:
         "DUPLICATE_SERVICE", "VOICEMAIL", "RESEARCH_FOLLOWUP_PENDING", "BELOW_MINIMUM",
         "NO_DOCUMENTATION", "CLAIM_EXCEEDS_DOCUMENTATION",
     ]
-    rows = codes[["cause", "client_days", "service_lines"]].to_dict("index")
-    assert rows["VOICEMAIL"] == {"cause": "rules", "client_days": 1, "service_lines": 1}
-    assert rows["RESEARCH_FOLLOWUP_PENDING"] == {
-        "cause": "rules", "client_days": 1, "service_lines": 2
+    rows = codes[["cause", "client_days", "service_lines", "recoupment_days"]].to_dict("index")
+    assert rows["VOICEMAIL"] == {
+        "cause": "rules", "client_days": 1, "service_lines": 1, "recoupment_days": 1
     }
-    # Three days carry CLAIM_EXCEEDS_DOCUMENTATION; P/3's has no rate.
+    # P2's pending research day claims nothing: it carries the code but is no recoupment.
+    assert rows["RESEARCH_FOLLOWUP_PENDING"] == {
+        "cause": "rules", "client_days": 1, "service_lines": 2, "recoupment_days": 0
+    }
+    # Three days carry CLAIM_EXCEEDS_DOCUMENTATION; P/3's has no rate but disallowed units.
     assert rows["CLAIM_EXCEEDS_DOCUMENTATION"] == {
-        "cause": "documentation", "client_days": 3, "service_lines": 0
+        "cause": "documentation", "client_days": 3, "service_lines": 0, "recoupment_days": 3
     }
     dollars = dict(zip(codes.index, amounts(codes["code_disallowed"]), strict=True))
     # VOICEMAIL's day: its rules dollars; the documentation codes: their documentation dollars,
@@ -190,12 +193,24 @@ def test_disallowed_by_code_counts_a_day_under_each_of_its_codes() -> None:
 
 
 def test_withheld_pending_follow_up_is_shown_apart() -> None:
-    withheld = below(funder_report(sample_result()), "Withheld pending follow-up")
-    # P2's research of 10-05 (and its duplicate) waits for its letter; the day claims nothing.
-    assert withheld["provider_id"].tolist() == ["P2", "TOTAL"]
-    assert withheld["client_days"].tolist() == [1, 1]
-    assert withheld["service_lines"].tolist() == [2, 2]
-    assert amounts(withheld["withheld"]) == [D("0.00"), D("0.00")]
+    summary = sheet(funder_report(sample_result()), SUMMARY)
+    # P2's research of 10-05 (and its duplicate) waits for its letter; the day claims nothing,
+    # so nothing is withheld; P/3 has no rate.
+    assert amounts(summary.frame["withheld"]) == [None, D("0.00"), D("0.00"), D("0.00")]
+    assert not any("Withheld" in t for t in summary.title_rows)
+    codes = below(funder_report(sample_result()), "Disallowed by code").set_index("code")
+    assert codes.loc["RESEARCH_FOLLOWUP_PENDING", "client_days"] == 1
+
+
+def test_the_headline_names_the_dollars_withheld_when_there_are_some() -> None:
+    result = sample_result()
+    days = result.days.copy()
+    pending = (days["provider_id"] == "P2") & (days["client_id"] == "C9")
+    first = pending & (days["service_date"] == pd.Timestamp("2026-10-05"))
+    days.loc[first, "disallowed_amount_rules"] = decimals(["30.00"], money.AMOUNT_TYPE).to_numpy()
+    summary = sheet(funder_report(replace(result, days=days)), SUMMARY)
+    assert amounts(summary.frame["withheld"])[2:] == [D("30.00"), D("30.00")]
+    assert summary.title_rows[2].startswith("Withheld pending follow-up: $30.00 of the rules")
 
 
 def test_summary_says_where_the_rows_are_and_what_is_not_reconciled() -> None:
@@ -424,6 +439,7 @@ def test_the_notice_gives_the_month_the_totals_the_codes_and_the_date_to_answer_
         "NO_DOCUMENTATION", "CLAIM_EXCEEDS_DOCUMENTATION", "VOICEMAIL"
     ]
     assert codes["finding"].tolist()[0] == "Claimed with no documentation (§1)"
+    assert codes["recoupment_days"].tolist() == [1, 2, 1]
     assert "How to respond, by December 3, 2026" in texts
     assert any("by December 3, 2026, 30 days after the run date" in t for t in texts)
     layout = xlsx.page_layout(page)
@@ -489,7 +505,7 @@ def test_summary_total_row_is_bold_outside_the_filter_and_the_exact_sum(funder_b
     book = openpyxl.load_workbook(funder_book)
     summary = book[SUMMARY]
     # Three title rows; the header in row 4; TOTAL (row 8) outside the filter range.
-    assert summary.freeze_panes == "A5" and summary.auto_filter.ref == "A4:H7"
+    assert summary.freeze_panes == "A5" and summary.auto_filter.ref == "A4:I7"
     assert [c.value for c in summary["A"][4:8]] == [
         NO_RATE, "P1 (Harbor Family Services)", "P2", "TOTAL"
     ]
