@@ -116,8 +116,7 @@ def notice_page(figures: Figures, who: str, run_at: datetime, response_days: int
     percent = share(
         pd.Series([disallowed], dtype="Int64"), pd.Series([claimed], dtype="Int64")
     ).iloc[0]
-    p = figures.providers
-    recoupments = int(p[RECOUPMENT_DAYS].sum())
+    recoupments = int(figures.providers[RECOUPMENT_DAYS].sum())
     answer = (
         f"On the {RECOUPMENTS} sheet each row is one client-day with disallowed dollars, largest "
         "first, with its codes and the claims rows it comes from. For each "
@@ -127,13 +126,22 @@ def notice_page(figures: Figures, who: str, run_at: datetime, response_days: int
         if recoupments
         else "Nothing you claimed was disallowed: there is nothing to answer."
     )
-    outcome = (
-        f"Of the {dollars(claimed)} you claimed, {dollars(figures.priced(PAYABLE_AMOUNT))} is "
-        f"payable and {dollars(disallowed)} ({percent:.2f}%) is disallowed, on "
-        f"{counted(recoupments, 'client-day')}."
-        if claimed
-        else "Nothing was claimed at a unit rate."
-    )
+    p = figures.providers
+    units = f"Of the {float(p[CLAIMED_UNITS].sum()):,.2f} units you claimed"
+    if claimed is None:
+        outcome = (
+            f"{units}, {float(p[DISALLOWED_UNITS].sum()):,.2f} are disallowed, on "
+            f"{counted(recoupments, 'client-day')}; no unit rate is on file for your agency, "
+            "so the funder will price them once it has one."
+        )
+    elif claimed:
+        outcome = (
+            f"Of the {dollars(claimed)} you claimed, {dollars(figures.priced(PAYABLE_AMOUNT))} "
+            f"is payable and {dollars(disallowed)} ({percent:.2f}%) is disallowed, on "
+            f"{counted(recoupments, 'client-day')}."
+        )
+    else:
+        outcome = "You claimed nothing for this month."
     withheld = figures.priced(WITHHELD) or 0
     blocks: list[Text | Table] = [
         Text(f"Findings notice: Case Management billing, {month}", TextStyle.TITLE),
@@ -168,16 +176,19 @@ def notice_page(figures: Figures, who: str, run_at: datetime, response_days: int
             ),
             codes_table(figures),
         ]
+    p = figures.providers
     under = int(p[UNDER_BILLED_DAYS].sum())
+    unclaimed = figures.priced(UNCLAIMED_AMOUNT)
     review = int(p[REVIEW_ROWS].sum())
     blocks += [
         Text(f"How to respond, by {due}", TextStyle.HEADING),
         Text(answer),
         Text(
             f"Also in this workbook: Under-billed lists {counted(under, 'client-day')} where "
-            f"your notes support {dollars(figures.priced(UNCLAIMED_AMOUNT))} more than you "
-            f"claimed; For Review lists {counted(review, 'item')} to look at (they change no "
-            f"units). The Rules sheet explains every code ({len(BY_CODE)} in all)."
+            "your notes support "
+            + (f"{dollars(unclaimed)} more" if unclaimed is not None else "more")
+            + f" than you claimed; For Review lists {counted(review, 'item')} to look at (they change no units). "
+            f"The Rules sheet explains every code ({len(BY_CODE)} in all)."
         ),
     ]
     return Page(NOTICE, tuple(blocks))

@@ -454,6 +454,16 @@ def test_a_notice_with_nothing_disallowed_says_there_is_nothing_to_answer() -> N
     assert "Under-billed lists 2 client-days where your notes support $75.00 more" in texts
 
 
+def test_a_notice_to_a_provider_without_a_rate_counts_units_not_dollars() -> None:
+    # P/3 claimed 0.50 units with 15 minutes documented and has no rate: the notice must
+    # neither print $0.00 nor say nothing was claimed.
+    page = notice(provider_report(sample_result(), NO_RATE))
+    texts = " ".join(b.text for b in page.blocks if isinstance(b, Text))
+    assert "Of the 0.50 units you claimed, 0.25 are disallowed, on 1 client-day" in texts
+    assert "no unit rate is on file for your agency" in texts
+    assert "$0.00" not in texts and "You claimed nothing" not in texts
+
+
 # The workbook
 
 
