@@ -10,33 +10,22 @@ import pandas as pd
 
 from schemas import columns as col
 from schemas.columns import (
-    ALLOWABLE_AMOUNT,
     ALLOWABLE_UNITS,
     AMOUNT_COLUMNS,
-    CLAIMED_AMOUNT,
     CLAIMED_UNITS,
-    CLIENT_ID,
     COUNTABLE_MINUTES,
-    DETAIL,
-    DISALLOWED_AMOUNT,
     DISALLOWED_UNITS,
     DISALLOWED_UNITS_DOCUMENTATION,
     DISALLOWED_UNITS_RULES,
     DOCUMENTATION_UNITS,
     DOCUMENTED_MINUTES,
-    DUPLICATE,
-    ELIGIBLE,
     EXTERNAL_PARTICIPANTS,
     MINUTES,
-    PROVIDER_ID,
-    REASONS,
+    PAYABLE_UNITS,
     SERVICE_DATE,
-    SERVICES_COLUMNS,
-    SOURCE_FILE,
     SOURCE_ROW,
-    STAFF_ID,
-    STATUS,
     UNIT_RATE,
+    UNITS_CLAIMED,
     VARIANCE_UNITS,
 )
 
@@ -155,26 +144,56 @@ def with_footer(report: Report, footer: str) -> Report:
     return tuple(replace(sheet, footer=footer) for sheet in report)
 
 
+# The sheets of SPEC v2 §5 and §5.1, in order; a provider's workbook starts with its Notice.
+NOTICE = "Notice"
 SUMMARY = "Summary"
-EXCEPTIONS = "Exceptions"
+RECOUPMENTS = "Recoupments"
+UNDER_BILLED = "Under-billed"
+FOR_REVIEW = "For Review"
+CLAIMS_SHEET = "Claims"
 CLIENT_DAYS = "Client Days"
 SERVICE_LINES = "Service Lines"
 REJECTED_ROWS = "Rejected Rows"
 RULES_SHEET = "Rules"
 RUN_INFO = "Run Info"
 SHEET_NAMES = (
-    SUMMARY, EXCEPTIONS, CLIENT_DAYS, SERVICE_LINES, REJECTED_ROWS, RULES_SHEET, RUN_INFO,
+    SUMMARY, RECOUPMENTS, UNDER_BILLED, FOR_REVIEW, CLAIMS_SHEET, CLIENT_DAYS, SERVICE_LINES,
+    REJECTED_ROWS, RULES_SHEET, RUN_INFO,
 )
+PROVIDER_SHEET_NAMES = (NOTICE, *SHEET_NAMES)
 
 # Columns that exist only in the workbooks.
 CLIENT_DAYS_COUNT = "client_days"
 SERVICE_LINES_COUNT = "service_lines"
-AMOUNT_AT_STAKE = "amount_at_stake"
+CLAIMS_COUNT = "claims_rows"
+RECOUPMENT_DAYS = "recoupment_days"  # client-days with disallowed dollars
+DISALLOWED_SHARE = "disallowed_share"  # percent of the claimed dollars, two decimals
 CODE = "code"
+TITLE = "title"
 KIND = "kind"
 DESCRIPTION = "description"
 GUIDELINE = "guideline"
-WARNINGS_COUNT = "warnings"
+CAUSE = "cause"
+CODE_DISALLOWED = "code_disallowed"  # the dollars of the code's cause on the days carrying it
+WITHHELD = "withheld"  # rules-disallowed dollars on days with research follow-up pending
+PROVIDER_NAMED = "provider_named"  # "PRV-A (Harbor Family Services)": the ID, and the name
+# The Summary's disallowed dollars by cause, beside the disallowed total (short headers).
+DOCUMENTATION_DOLLARS = "documentation_dollars"
+RULES_DOLLARS = "rules_dollars"
+FINDINGS = "findings"  # a day's codes, each with its title and guideline paragraph
+FINDING = "finding"  # a code's title and guideline paragraph
+CLAIMS_AT = "claims_at"  # a day's claims rows as "file: row, row"
+LINES_AT = "lines_at"  # a day's service lines as "file: row, row"
+DAY_REASONS = "day_reasons"  # a claims row's client-day's reason codes
+PROVIDER_CELL = "provider_cell"  # a rejected row's provider_id cell as read
+FILES_REJECTED = "files_rejected_whole"
+UNITS_NOT_RECONCILED = "units_not_reconciled"
+REVIEW_ROWS = "review_rows"
+FIGURE = "figure"  # a Notice table's row names, and its units and dollars
+UNITS = "figure_units"
+AMOUNT = "figure_amount"
+SHEET = "sheet_name"  # the Summary's map of the sheets behind its figures
+ROWS = "sheet_rows"
 SETTING = "setting"
 VALUE = "value"
 NOTE_COLUMN = "note"
@@ -190,16 +209,7 @@ FILE_COLUMNS = (
     "file", "kind", *FILE_COUNTS[:3], "rejected_whole", "encoding", "delimiter", "sheet",
     FILE_COUNTS[3], "extra_columns", "column_map", "sha256",
 )
-SERVICE_LINE_COLUMNS = (SOURCE_FILE, SOURCE_ROW, *SERVICES_COLUMNS, DUPLICATE, ELIGIBLE, REASONS)
-EXCEPTION_COLUMNS = (
-    PROVIDER_ID, CLIENT_ID, SERVICE_DATE, STATUS, REASONS, CLAIMED_UNITS, ALLOWABLE_UNITS,
-    VARIANCE_UNITS, UNIT_RATE, CLAIMED_AMOUNT, ALLOWABLE_AMOUNT, DISALLOWED_AMOUNT,
-    AMOUNT_AT_STAKE, STAFF_ID, DETAIL,
-)
-SUMMARY_COLUMNS = (
-    PROVIDER_ID, CLIENT_DAYS_COUNT, SERVICE_LINES_COUNT, CLAIMED_UNITS, ALLOWABLE_UNITS,
-    DISALLOWED_UNITS, CLAIMED_AMOUNT, ALLOWABLE_AMOUNT, DISALLOWED_AMOUNT,
-)
+ROWS_READ, ROWS_ACCEPTED, ROWS_REJECTED = FILE_COUNTS[:3]
 
 FORMATS: dict[str, Format] = {
     SOURCE_ROW: Format.INTEGER,
@@ -212,15 +222,28 @@ FORMATS: dict[str, Format] = {
     ALLOWABLE_UNITS: Format.UNITS,
     VARIANCE_UNITS: Format.UNITS,
     DISALLOWED_UNITS: Format.UNITS,
+    UNITS_CLAIMED: Format.UNITS,
+    PAYABLE_UNITS: Format.UNITS,
     UNIT_RATE: Format.RATE,
     **dict.fromkeys(AMOUNT_COLUMNS, Format.MONEY),
     DOCUMENTATION_UNITS: Format.UNITS,
     DISALLOWED_UNITS_DOCUMENTATION: Format.UNITS,
     DISALLOWED_UNITS_RULES: Format.UNITS,
-    AMOUNT_AT_STAKE: Format.MONEY,
     CLIENT_DAYS_COUNT: Format.INTEGER,
     SERVICE_LINES_COUNT: Format.INTEGER,
-    WARNINGS_COUNT: Format.INTEGER,
+    CLAIMS_COUNT: Format.INTEGER,
+    RECOUPMENT_DAYS: Format.INTEGER,
+    DISALLOWED_SHARE: Format.UNITS,
+    CODE_DISALLOWED: Format.MONEY,
+    WITHHELD: Format.MONEY,
+    DOCUMENTATION_DOLLARS: Format.MONEY,
+    RULES_DOLLARS: Format.MONEY,
+    FILES_REJECTED: Format.INTEGER,
+    UNITS_NOT_RECONCILED: Format.UNITS,
+    REVIEW_ROWS: Format.INTEGER,
+    ROWS: Format.INTEGER,
+    UNITS: Format.UNITS,
+    AMOUNT: Format.MONEY,
     **dict.fromkeys(FILE_COUNTS, Format.INTEGER),
 }
 
@@ -281,12 +304,34 @@ LABELS: dict[str, str] = {
     col.DETAIL: "Detail",
     CLIENT_DAYS_COUNT: "Client-days",
     SERVICE_LINES_COUNT: "Service lines",
+    CLAIMS_COUNT: "Claims rows",
+    RECOUPMENT_DAYS: "Client-days disallowed",
     DISALLOWED_UNITS: "Units disallowed",
-    AMOUNT_AT_STAKE: "At stake ($)",
+    DISALLOWED_SHARE: "% disallowed",
+    TITLE: "Finding",
     KIND: "Kind",
     DESCRIPTION: "Description",
     GUIDELINE: "Guideline",
-    WARNINGS_COUNT: "Warnings",
+    CAUSE: "Cause",
+    CODE_DISALLOWED: "Disallowed ($)",
+    WITHHELD: "Withheld pending follow-up ($)",
+    PROVIDER_NAMED: "Provider",
+    DOCUMENTATION_DOLLARS: "Documentation ($)",
+    RULES_DOLLARS: "Rules ($)",
+    FINDINGS: "Codes: finding (guideline)",
+    FINDING: "Finding (guideline)",
+    CLAIMS_AT: "Claims rows (file: row)",
+    LINES_AT: "Service lines (file: row)",
+    DAY_REASONS: "Reason codes of the day",
+    PROVIDER_CELL: "Provider (cell as read)",
+    FILES_REJECTED: "Files rejected",
+    UNITS_NOT_RECONCILED: "Units not reconciled",
+    REVIEW_ROWS: "Rows",
+    FIGURE: "",
+    SHEET: "Sheet",
+    ROWS: "Rows",
+    UNITS: "Units",
+    AMOUNT: "Amount ($)",
     SETTING: "Setting",
     RESPONSE: "Response",
     COMMENT: "Comment",

@@ -1,126 +1,127 @@
-"""The sheets after Summary: Exceptions, Client Days, Service Lines, Rejected Rows, Rules
-and Run Info."""
+"""The detail and reference sheets: Claims, Client Days, Service Lines, Rejected Rows, Rules and
+Run Info, and the one-line sheet that says where rows too many for a workbook are instead."""
 
 import json
 
 import numpy as np
 import pandas as pd
 
-from pipeline import money
 from pipeline.report.model import (
-    AMOUNT_AT_STAKE,
+    CLAIMS_SHEET,
     CLIENT_DAYS,
     CODE,
+    DAY_REASONS,
     DESCRIPTION,
-    EXCEPTION_COLUMNS,
-    EXCEPTIONS,
     FILE_COLUMNS,
     FILE_COUNTS,
     GUIDELINE,
     KIND,
     NO,
     NOTE_COLUMN,
+    PROVIDER_CELL,
     REJECTED_ROWS,
+    ROWS_ACCEPTED,
+    ROWS_READ,
+    ROWS_REJECTED,
     RULES_SHEET,
     RUN_INFO,
-    SERVICE_LINE_COLUMNS,
     SERVICE_LINES,
     SETTING,
+    TITLE,
     VALUE,
     YES,
     Sheet,
     Table,
     formats_of,
 )
-from pipeline.report.totals import authorizations_state
-from pipeline.result import FileReport, RunResult
-from pipeline.rules.table import RULES, Kind, codes
+from pipeline.report.rows import summed, with_total
+from pipeline.report.scope import Scope
+from pipeline.report.words import cite
+from pipeline.result import FileReport
+from pipeline.rules.table import RULES
 from schemas.columns import (
+    ACTIVITY,
     ALLOWABLE_AMOUNT,
+    ALLOWABLE_UNITS,
+    CLAIM_AMOUNT_COLUMNS,
+    CLAIM_ID,
+    CLAIM_ROWS_COLUMNS,
     CLAIMED_AMOUNT,
+    CLAIMED_UNITS,
     CLIENT_DAY_KEY,
-    CLIENT_DAYS_COLUMNS,
     CLIENT_ID,
     CLIENT_SPECIFIC,
-    DETAIL,
+    COUNTABLE_MINUTES,
+    DISALLOWED_AMOUNT,
+    DISALLOWED_AMOUNT_DOCUMENTATION,
+    DISALLOWED_AMOUNT_RULES,
+    DISALLOWED_UNITS,
+    DISALLOWED_UNITS_DOCUMENTATION,
+    DISALLOWED_UNITS_RULES,
+    DOCUMENTATION_UNITS,
+    DOCUMENTED_MINUTES,
     DUPLICATE,
     ELIGIBLE,
-    MATCH,
-    NOTHING_BILLABLE,
+    END_TIME,
+    EXTERNAL_PARTICIPANTS,
+    MINUTES,
+    NO_RATE,
+    NOTE,
+    PAYABLE_AMOUNT,
+    PAYABLE_UNITS,
     PROVIDER_ID,
+    RATE_SOURCE,
     REASONS,
     REJECTED_COLUMNS,
+    REVIEW,
     SERVICE_DATE,
+    SERVICE_ID,
+    SOURCE_FILE,
+    SOURCE_ROW,
     STAFF_ID,
+    START_TIME,
     STATUS,
+    UNCLAIMED_AMOUNT,
+    UNIT_RATE,
+    UNITS_CLAIMED,
     VARIANCE_UNITS,
-    WARNING_CODE,
-    WARNING_COLUMNS,
 )
 
-_STAKE = "_stake"
-_SPREAD = "_spread"
-_ORDER = "_order"
+# Each sheet's columns in the order a reader needs them: a sheet wider than a page prints its
+# first columns (which row, how much, why) on the first page across; where it came from last.
+# The parquet files keep SPEC §5's order.
+DAY_COLUMNS = (
+    PROVIDER_ID, CLIENT_ID, SERVICE_DATE, STATUS, CLAIMED_UNITS, ALLOWABLE_UNITS, CLAIMED_AMOUNT,
+    PAYABLE_AMOUNT, DISALLOWED_AMOUNT, DISALLOWED_AMOUNT_DOCUMENTATION, DISALLOWED_AMOUNT_RULES,
+    UNCLAIMED_AMOUNT, ALLOWABLE_AMOUNT, REASONS, REVIEW, DOCUMENTED_MINUTES, COUNTABLE_MINUTES,
+    DOCUMENTATION_UNITS, VARIANCE_UNITS, DISALLOWED_UNITS_DOCUMENTATION, DISALLOWED_UNITS_RULES,
+    UNIT_RATE,
+)
+DAY_AMOUNTS = (
+    CLAIMED_AMOUNT, ALLOWABLE_AMOUNT, PAYABLE_AMOUNT, DISALLOWED_AMOUNT,
+    DISALLOWED_AMOUNT_DOCUMENTATION, DISALLOWED_AMOUNT_RULES, UNCLAIMED_AMOUNT,
+)
+DAY_UNITS = (
+    CLAIMED_UNITS, ALLOWABLE_UNITS, DISALLOWED_UNITS_DOCUMENTATION, DISALLOWED_UNITS_RULES,
+)
+LINE_COLUMNS = (
+    PROVIDER_ID, CLIENT_ID, SERVICE_DATE, ACTIVITY, MINUTES, REASONS, NOTE, REVIEW, STAFF_ID,
+    START_TIME, END_TIME, ELIGIBLE, DUPLICATE, CLIENT_SPECIFIC, EXTERNAL_PARTICIPANTS,
+    SERVICE_ID, SOURCE_FILE, SOURCE_ROW,
+)
+CLAIM_COLUMNS = (
+    CLAIM_ID, PROVIDER_ID, CLIENT_ID, SERVICE_DATE, CLAIMED_AMOUNT, PAYABLE_AMOUNT,
+    DISALLOWED_AMOUNT, UNITS_CLAIMED, PAYABLE_UNITS, DISALLOWED_UNITS, STATUS, DAY_REASONS,
+    SOURCE_FILE, SOURCE_ROW,
+)
+CLAIM_UNITS = (UNITS_CLAIMED, PAYABLE_UNITS, DISALLOWED_UNITS)
+REJECTED_SHEET_COLUMNS = (*REJECTED_COLUMNS, PROVIDER_CELL)
+PROVIDER_FILE_COLUMNS = tuple(c for c in FILE_COLUMNS if c not in (ROWS_READ, "rejected_whole"))
 
 
 def yes_no(flags: pd.Series) -> pd.Series:
     """Booleans as the words a reader filters on."""
     return pd.Series(np.where(flags.to_numpy(dtype=bool), YES, NO), index=flags.index, dtype="str")
-
-
-def exceptions_frame(days: pd.DataFrame, warnings: pd.DataFrame) -> pd.DataFrame:
-    """Client-days that need attention, most money at stake first, then the warnings.
-
-    Days without a rate have no money at stake; they follow the priced days, by units at stake.
-    """
-    flagged = days.loc[~days[STATUS].isin([MATCH, NOTHING_BILLABLE])]
-    stake = (
-        money.cents_of(flagged[CLAIMED_AMOUNT]) - money.cents_of(flagged[ALLOWABLE_AMOUNT])
-    ).abs()
-    ordered = flagged.assign(
-        **{_STAKE: stake, _SPREAD: flagged[VARIANCE_UNITS].abs()}
-    ).sort_values(
-        [_STAKE, _SPREAD, *CLIENT_DAY_KEY],
-        ascending=[False, False, True, True, True],
-        na_position="last",
-        kind="stable",
-    )
-    day_rows = ordered.assign(
-        **{
-            AMOUNT_AT_STAKE: money.as_amount(ordered[_STAKE]),
-            STAFF_ID: pd.Series(pd.NA, index=ordered.index, dtype="str"),
-            DETAIL: pd.Series(pd.NA, index=ordered.index, dtype="str"),
-        }
-    )
-    rank = {code: i for i, code in enumerate(codes(Kind.WARNING))}
-    warning_rows = (
-        warnings.assign(**{_ORDER: warnings[WARNING_CODE].map(rank)})
-        .sort_values(
-            [_ORDER, PROVIDER_ID, SERVICE_DATE, CLIENT_ID, STAFF_ID],
-            na_position="first",
-            kind="stable",
-        )
-        .rename(columns={WARNING_CODE: STATUS})
-    )
-    out = pd.concat(
-        [day_rows, warning_rows[[STATUS, *(c for c in WARNING_COLUMNS if c != WARNING_CODE)]]],
-        ignore_index=True,
-    )
-    return out[list(EXCEPTION_COLUMNS)].astype(
-        dict.fromkeys((PROVIDER_ID, CLIENT_ID, STATUS, REASONS, STAFF_ID, DETAIL), "str")
-    )
-
-
-def exceptions_sheet(days: pd.DataFrame, warnings: pd.DataFrame) -> Sheet:
-    frame = exceptions_frame(days, warnings)
-    return Sheet(EXCEPTIONS, frame, formats_of(frame))
-
-
-def service_lines_frame(lines: pd.DataFrame) -> pd.DataFrame:
-    """The accepted services rows in reading order, flags as yes / no."""
-    return lines[list(SERVICE_LINE_COLUMNS)].assign(
-        **{c: yes_no(lines[c]) for c in (CLIENT_SPECIFIC, DUPLICATE, ELIGIBLE)}
-    )
 
 
 def pointer_sheet(name: str, text: str) -> Sheet:
@@ -129,45 +130,70 @@ def pointer_sheet(name: str, text: str) -> Sheet:
     return Sheet(name, frame, formats_of(frame))
 
 
-def detail_sheets(
-    days: pd.DataFrame, lines: pd.DataFrame, detail: bool, month: str, limit: int
-) -> tuple[Sheet, Sheet]:
-    """Client Days and Service Lines: the rows, or (too many for the funder) where they are."""
-    if not detail:
-        where = (
-            f"{month} has {len(lines):,} service lines, more than the workbook limit of "
-            f"{limit:,} (config workbook_detail_rows): the {{what}} are in {{parquet}} and in "
-            "each provider's workbook, providers/<provider_id>.xlsx."
-        )
-        return (
-            pointer_sheet(
-                CLIENT_DAYS, where.format(what="client-days", parquet="client_days.parquet")
-            ),
-            pointer_sheet(
-                SERVICE_LINES,
-                where.format(what="service lines", parquet="service_lines.parquet"),
-            ),
-        )
-    day_frame = days[list(CLIENT_DAYS_COLUMNS)]
-    line_frame = service_lines_frame(lines)
+def too_many(scope: Scope, what: str, rows: int, where: str) -> str:
+    """What a funder's sheet says in place of more rows than workbook_detail_rows."""
+    limit = scope.config.workbook_detail_rows
     return (
-        Sheet(CLIENT_DAYS, day_frame, formats_of(day_frame)),
-        Sheet(SERVICE_LINES, line_frame, formats_of(line_frame)),
+        f"{scope.month} has {rows:,} {what}, more than the workbook limit of {limit:,} "
+        f"(config workbook_detail_rows): they are in {where} and in each provider's workbook, "
+        "providers/<provider_id>.xlsx."
     )
 
 
-def rejected_sheet(rejected: pd.DataFrame, title: str) -> Sheet:
-    frame = rejected[list(REJECTED_COLUMNS)]
-    return Sheet(REJECTED_ROWS, frame, formats_of(frame), title_rows=(title,) if title else ())
+def claims_frame(claims: pd.DataFrame, days: pd.DataFrame) -> pd.DataFrame:
+    """Every accepted claims row in reading order with its share of its day (SPEC §4.3) and
+    the day's reason codes; a TOTAL row."""
+    key = list(CLIENT_DAY_KEY)
+    reasons = days[[*key, REASONS]].rename(columns={REASONS: DAY_REASONS})
+    frame = claims[list(CLAIM_ROWS_COLUMNS)].merge(reasons, on=key, how="left")
+    frame = frame[list(CLAIM_COLUMNS)]
+    return with_total(frame, summed(frame, CLAIM_AMOUNT_COLUMNS, CLAIM_UNITS))
+
+
+def claims_sheet(frame: pd.DataFrame) -> Sheet:
+    return Sheet(CLAIMS_SHEET, frame, formats_of(frame), totals=1)
+
+
+def client_days_sheet(days: pd.DataFrame) -> Sheet:
+    frame = days[list(DAY_COLUMNS)].reset_index(drop=True)
+    frame = with_total(frame, summed(frame, DAY_AMOUNTS, DAY_UNITS))
+    return Sheet(CLIENT_DAYS, frame, formats_of(frame), totals=1)
+
+
+def service_lines_sheet(lines: pd.DataFrame) -> Sheet:
+    """The accepted services rows in reading order, flags as yes / no."""
+    frame = lines[list(LINE_COLUMNS)].assign(
+        **{c: yes_no(lines[c]) for c in (CLIENT_SPECIFIC, DUPLICATE, ELIGIBLE)}
+    )
+    return Sheet(SERVICE_LINES, frame, formats_of(frame))
+
+
+def rejected_sheet(scope: Scope) -> Sheet:
+    """Every rejected-row record of the scope; a provider's says which rows it holds."""
+    rejected = scope.rejected
+    frame = rejected[list(REJECTED_COLUMNS)].assign(
+        **{PROVIDER_CELL: rejected[PROVIDER_ID].astype("str")}
+    )[list(REJECTED_SHEET_COLUMNS)]
+    title = (
+        ()
+        if scope.provider is None
+        else (
+            f"Rejected rows whose provider_id cell reads {scope.provider}; rows whose provider "
+            "cannot be read are in the funder's workbook only.",
+        )
+    )
+    return Sheet(REJECTED_ROWS, frame, formats_of(frame), title_rows=title)
 
 
 def rules_sheet() -> Sheet:
+    """Every code of the rules table: kind, title, description and the guideline it cites."""
     frame = pd.DataFrame(
         {
             CODE: [r.code for r in RULES],
             KIND: [str(r.kind) for r in RULES],
+            TITLE: [r.title for r in RULES],
             DESCRIPTION: [r.description for r in RULES],
-            GUIDELINE: [r.cites for r in RULES],
+            GUIDELINE: [cite(r.code) for r in RULES],
         },
         dtype="str",
     )
@@ -179,29 +205,39 @@ def setting_text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, dict | list):
-        return json.dumps(value, sort_keys=True)
+        return json.dumps(value, sort_keys=True, ensure_ascii=False)
     return str(value)
 
 
-def settings_frame(result: RunResult) -> pd.DataFrame:
-    """Month, package version and every config value, one per row."""
+def settings_frame(scope: Scope, version: str, run_at: str) -> pd.DataFrame:
+    """The month, when it was run, whether authorizations applied, and every config value."""
     pairs = [
-        ("month", result.month),
-        ("run_at", result.run_at.isoformat(sep=" ")),
-        ("package_version", result.version),
-        ("authorizations", authorizations_state(result.loaded)),
+        ("Billing month", scope.month),
+        ("Run date and time", run_at),
+        ("Workbook of", scope.who),
+        ("Package version", version),
+        ("Authorizations", scope.authorizations_state),
     ]
-    for key, value in result.config.as_dict().items():
-        if isinstance(value, dict):
-            pairs += [(f"{key}.{k}", setting_text(v)) for k, v in sorted(value.items())]
-        elif isinstance(value, list):
-            pairs += [(f"{key}[{i}]", setting_text(v)) for i, v in enumerate(value, start=1)]
-        else:
-            pairs.append((key, setting_text(value)))
+    pairs += settings(scope.config.as_dict())
     return pd.DataFrame(pairs, columns=[SETTING, VALUE], dtype="str")
 
 
-def files_frame(files: tuple[FileReport, ...]) -> pd.DataFrame:
+def settings(values: dict[str, object], prefix: str = "") -> list[tuple[str, str]]:
+    """Config values one per row as the TOML names them: a table's keys as table.key (a
+    review flag's phrases each on their own row), a list of tables numbered."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in values.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            pairs += settings(dict(sorted(value.items())), f"{name}.")
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            pairs += [(f"{name}[{i}]", setting_text(v)) for i, v in enumerate(value, start=1)]
+        else:
+            pairs.append((name, setting_text(value)))
+    return pairs
+
+
+def file_rows(files: tuple[FileReport, ...]) -> pd.DataFrame:
     """The account of each input file (SPEC §2)."""
     rows = [
         (
@@ -216,23 +252,45 @@ def files_frame(files: tuple[FileReport, ...]) -> pd.DataFrame:
     return frame.astype({**dict.fromkeys(FILE_COUNTS, "Int64"), **dict.fromkeys(text, "str")})
 
 
-def run_info_sheet(
-    result: RunResult, files: tuple[FileReport, ...], without_rate: tuple[str, ...]
-) -> Sheet:
-    settings = settings_frame(result)
-    file_table = files_frame(files)
-    rateless = pd.DataFrame({PROVIDER_ID: pd.Series(without_rate, dtype="str")})
+def provider_file_rows(scope: Scope) -> pd.DataFrame:
+    """The provider's files with its own rows only: accepted rows of its ID, and the rejected
+    rows whose provider cell reads as it (a shared file's other rows are not its business)."""
+    frame = file_rows(scope.files)
+    accepted = pd.concat(
+        [f[SOURCE_FILE] for f in (scope.lines, scope.claims, scope.authorizations, scope.rates)]
+    ).value_counts()
+    rejected = scope.rejected.dropna(subset=[SOURCE_ROW]).drop_duplicates(
+        [SOURCE_FILE, SOURCE_ROW]
+    )[SOURCE_FILE].value_counts()
+    return frame.assign(
+        **{
+            ROWS_ACCEPTED: frame["file"].map(accepted).fillna(0).astype("Int64"),
+            ROWS_REJECTED: frame["file"].map(rejected).fillna(0).astype("Int64"),
+        }
+    )[list(PROVIDER_FILE_COLUMNS)]
+
+
+def run_info_sheet(scope: Scope, version: str, run_at: str) -> Sheet:
+    settings = settings_frame(scope, version, run_at)
+    if scope.provider is None:
+        files, caption = file_rows(scope.files), "Input files"
+    else:
+        files = provider_file_rows(scope)
+        caption = f"Input files holding rows of {scope.provider}: its rows only"
+    rateless = pd.DataFrame(
+        {PROVIDER_ID: scope.providers.loc[scope.providers[RATE_SOURCE] == NO_RATE, PROVIDER_ID]}
+    ).astype("str")
     return Sheet(
         RUN_INFO,
         settings,
         formats_of(settings),
         below=(
-            Table(file_table, formats_of(file_table), "Input files"),
+            Table(files, formats_of(files), caption),
             Table(
                 rateless,
                 formats_of(rateless),
                 "Providers without a unit rate (their amounts are empty)"
-                + ("" if without_rate else ": none"),
+                + ("" if len(rateless) else ": none"),
             ),
         ),
     )

@@ -817,7 +817,9 @@ def check_names(names: list[str]) -> None:
 
 
 def defined_names(layouts: list[Layout]) -> list[tuple[str, int, str, bool]]:
-    """Each filtered worksheet's filter range (hidden, as Excel keeps it) and print titles."""
+    """Each filtered worksheet's filter range (hidden, as Excel keeps it), and its print titles
+    where it holds one table: above the tables below the main one, its header would head
+    columns that are not its own (the Summary's second page)."""
     return [
         definition
         for index, layout in enumerate(layouts)
@@ -829,12 +831,18 @@ def defined_names(layouts: list[Layout]) -> list[tuple[str, int, str, bool]]:
                 f"{quoted(layout.name)}!{filter_ref(layout.blocks[0], anchor='$')}",
                 True,
             ),
-            (
-                "_xlnm.Print_Titles",
-                index,
-                f"{quoted(layout.name)}!${layout.blocks[0].header_row}:"
-                f"${layout.blocks[0].header_row}",
-                False,
+            *(
+                [
+                    (
+                        "_xlnm.Print_Titles",
+                        index,
+                        f"{quoted(layout.name)}!${layout.blocks[0].header_row}:"
+                        f"${layout.blocks[0].header_row}",
+                        False,
+                    )
+                ]
+                if len(layout.blocks) == 1
+                else []
             ),
         )
     ]

@@ -280,8 +280,8 @@ def lines_frame() -> pd.DataFrame:
     )
 
 
-def claims_frame() -> pd.DataFrame:
-    frame = pd.DataFrame(CLAIM_ROWS, columns=[SOURCE_FILE, SOURCE_ROW, *CLAIMS_COLUMNS])
+def claims_frame(rows: list[tuple[Any, ...]] = CLAIM_ROWS) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=[SOURCE_FILE, SOURCE_ROW, *CLAIMS_COLUMNS])
     return frame.astype(
         {
             SOURCE_FILE: "str",
@@ -329,8 +329,14 @@ CONFIG = Config(
 RUN_AT = datetime(2026, 11, 3, 14, 5)
 
 
-def sample_result(**config_changes: Any) -> RunResult:
-    """The month above through the rules; keyword arguments override Config fields."""
+# A claims row of P2 for P1's client C1 on 2026-10-05, which P1 claimed too: P2 never served
+# C1 otherwise, and each of the two client-days gets CROSS_PROVIDER_SAME_DAY naming the other.
+SHARED_CLAIM = (CLAIMS, 9, "K8", "P2", "C1", "2026-10-05", 0.25)
+
+
+def sample_result(shared_client: bool = False, **config_changes: Any) -> RunResult:
+    """The month above through the rules; keyword arguments override Config fields.
+    `shared_client` adds SHARED_CLAIM."""
     # Any, not object: each field has its own type, and replace() rejects a name Config lacks.
     config = replace(CONFIG, **config_changes)
     services = lines_frame().drop(columns=[DUPLICATE, ELIGIBLE, REASONS])
@@ -338,9 +344,10 @@ def sample_result(**config_changes: Any) -> RunResult:
     services = services.assign(
         start_time="", end_time="", start_minute=no_clock, end_minute=no_clock
     ).astype({"start_time": "str", "end_time": "str"})
+    claims = claims_frame(CLAIM_ROWS + [SHARED_CLAIM] if shared_client else CLAIM_ROWS)
     loaded = Loaded(
         services=services,
-        claims=claims_frame(),
+        claims=claims,
         rates=rates_frame(),
         authorizations=empty_accepted(AUTHORIZATIONS_KIND),
         rejected=rejected_frame(),

@@ -1,8 +1,8 @@
 """Excel opens every workbook cleanly: an independent Office Open XML validator (openxml-audit)
 finds no error and no warning in the sample month's workbooks, written as `reconcile run`
-writes them, nor in a workbook that uses every feature of the report model."""
+writes them (sample_run), nor in a workbook that uses every feature of the
+report model."""
 
-import sys
 import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
@@ -10,11 +10,14 @@ from pathlib import Path
 import pytest
 from feature_report import feature_report
 from openxml_audit import OpenXmlValidator, ValidationSeverity
+from sample_run import written_sample
 
-from pipeline.cli import main
 from pipeline.report.xlsx import write_workbook
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+
+@pytest.fixture(scope="module")
+def sample_month(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return written_sample(tmp_path_factory)
 
 
 def findings(path: Path) -> list[str]:
@@ -25,18 +28,6 @@ def findings(path: Path) -> list[str]:
         for e in result.errors
         if e.severity in (ValidationSeverity.ERROR, ValidationSeverity.WARNING)
     ]
-
-
-@pytest.fixture(scope="module")
-def sample_month(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("sample") / "out"
-    argv = ["reconcile", "run", "--month", "2026-10", "--data", str(SAMPLE), "--out", str(out)]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(sys, "argv", [*argv, "--quiet"])
-        with pytest.raises(SystemExit) as done:
-            main()
-    assert done.value.code in (0, None)
-    return out
 
 
 @pytest.mark.slow

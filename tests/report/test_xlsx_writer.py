@@ -320,7 +320,12 @@ def test_every_part_is_well_formed_and_in_the_order_excel_checks(tmp_path: Path)
         "xl/theme/theme1.xml",
         "docProps/app.xml",
         "xl/sharedStrings.xml",
-        *(f"xl/worksheets/sheet{i}.xml" for i in range(1, 10)),
+        *(f"xl/worksheets/sheet{i}.xml" for i in range(1, 13)),
+        # The Summary's chart.
+        "xl/worksheets/_rels/sheet1.xml.rels",
+        "xl/drawings/drawing1.xml",
+        "xl/drawings/_rels/drawing1.xml.rels",
+        "xl/charts/chart1.xml",
     }
     # As XlsxWriter wrote them: every format custom (from id 164), built-in look-alikes too.
     formats = {
@@ -348,7 +353,11 @@ def test_defined_names_give_each_sheet_its_filter_and_print_titles(tmp_path: Pat
     worksheets = sheet_parts(path)
     assert list(worksheets) == [s.name for s in report]
     names = defined_names(path)
-    assert [n for n, *_ in names] == ["_xlnm._FilterDatabase"] * 9 + ["_xlnm.Print_Titles"] * 9
+    # Every sheet filters its main table; one with tables below repeats no header on its
+    # pages, as that header would head the tables below (Summary, Run Info, Q1 & Q2).
+    below = {s.name for s in report if isinstance(s, Sheet) and s.below}
+    assert below == {"Summary", "Run Info", "Q1 & Q2 <2026>"}
+    assert [n for n, *_ in names] == ["_xlnm._FilterDatabase"] * 12 + ["_xlnm.Print_Titles"] * 9
     filters = {sheet: (hidden, formula) for n, sheet, hidden, formula in names if "Filter" in n}
     titles = {sheet: (hidden, formula) for n, sheet, hidden, formula in names if "Print" in n}
     assert list(filters) == sorted(filters, key=str.lower)
@@ -360,12 +369,15 @@ def test_defined_names_give_each_sheet_its_filter_and_print_titles(tmp_path: Pat
         header = CELL_REF.fullmatch(ref.split(":")[0])
         assert header is not None
         assert filters[name] == ("1", f"{quoted(name)}!{absolute(ref)}")
-        assert titles[name] == (None, f"{quoted(name)}!${header[2]}:${header[2]}")
-        assert book[name].print_title_rows == f"${header[2]}:${header[2]}"
+        if name in below:
+            assert name not in titles and book[name].print_title_rows is None
+        else:
+            assert titles[name] == (None, f"{quoted(name)}!${header[2]}:${header[2]}")
+            assert book[name].print_title_rows == f"${header[2]}:${header[2]}"
         assert book[name].auto_filter.ref == ref
     assert filters["O'Brien's notes"][1] == "'O''Brien''s notes'!$A$2:$B$8"
     assert filters["Q1 & Q2 <2026>"][1] == "'Q1 & Q2 <2026>'!$A$1:$B$7"
-    assert titles["Summary"][1] == "'Summary'!$2:$2"
+    assert titles["Recoupments"][1] == "'Recoupments'!$4:$4"
     book.close()
 
 
